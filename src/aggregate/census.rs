@@ -1,0 +1,365 @@
+//! The recipient-domain census: for every recipient domain, how many
+//! messages, recipients, deliveries by final status, bytes and senders.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::correlate::{Message, MessageSink};
+use crate::domain::{normalize_domain, registrable, split_address, unicode_form, unquote_local};
+use crate::parse::{RelayClass, Status};
+use crate::time::Micros;
+
+type Set = HashSet<Box<[u8]>, foldhash::fast::RandomState>;
+type Map<V> = HashMap<Box<[u8]>, V, foldhash::fast::RandomState>;
+
+/// What is known of one recipient domain.
+#[derive(Debug, Default, Clone)]
+pub struct DomainStats {
+    pub messages: u64,
+    /// Distinct local parts seen at the domain.
+    pub recipients: Set,
+    /// Recipient deliveries by final status, indexed by `Status as usize`.
+    pub deliveries: [u64; 4],
+    /// Sizes of delivered messages, once per message.
+    pub bytes_sent: u64,
+    /// Distinct envelope senders (empty = the null sender `<>`).
+    pub senders: Set,
+    pub first_seen: Option<Micros>,
+    pub last_seen: Option<Micros>,
+    /// Serials of the last message counted, and of the last one whose
+    /// bytes were counted, so each message counts once per domain.
+    last_message: u64,
+    last_sent_message: u64,
+}
+
+impl DomainStats {
+    fn merge(&mut self, other: DomainStats) {
+        self.messages += other.messages;
+        merge_sets(&mut self.recipients, other.recipients);
+        for (a, b) in self.deliveries.iter_mut().zip(other.deliveries) {
+            *a += b;
+        }
+        self.bytes_sent += other.bytes_sent;
+        merge_sets(&mut self.senders, other.senders);
+        self.first_seen = min_opt(self.first_seen, other.first_seen);
+        self.last_seen = max_opt(self.last_seen, other.last_seen);
+    }
+}
+
+fn merge_sets(a: &mut Set, mut b: Set) {
+    if b.len() > a.len() {
+        std::mem::swap(a, &mut b);
+    }
+    a.extend(b);
+}
+
+fn min_opt(a: Option<Micros>, b: Option<Micros>) -> Option<Micros> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+fn max_opt(a: Option<Micros>, b: Option<Micros>) -> Option<Micros> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+/// Run-wide counters that explain the census.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Totals {
+    /// Messages with at least one counted recipient.
+    pub messages: u64,
+    pub deliveries_sent: u64,
+    pub deliveries_bounced: u64,
+    pub deliveries_deferred: u64,
+    pub deliveries_expired: u64,
+    /// Of the deliveries, those to a mailbox on the logging host.
+    pub deliveries_local: u64,
+    /// Sizes of messages with at least one sent recipient, once each.
+    pub bytes_sent: u64,
+    /// Deferred attempts seen before a recipient's final outcome (or last).
+    pub deferral_attempts: u64,
+    /// Hand-offs to a content filter on the same host (not deliveries).
+    pub content_filter_hops: u64,
+    /// Recipients or messages refused on arrival (`NOQUEUE: reject`, ...).
+    pub rejects: u64,
+    /// Messages whose arrival line (sender, size) was never found.
+    pub messages_without_arrival: u64,
+    /// Deliveries of those messages: counted, with an unknown sender.
+    pub deliveries_without_arrival: u64,
+    /// Delivered messages whose size is unknown (not in `bytes_sent`).
+    pub sent_messages_without_size: u64,
+    /// Messages queued but with no delivery line at all.
+    pub messages_without_deliveries: u64,
+    /// Messages returned to their senders after their queue lifetime.
+    pub messages_expired: u64,
+    /// Messages whose `removed` line never came (finished by the gap rule or
+    /// at the end of the input).
+    pub messages_not_removed: u64,
+    /// Lines of one queue ID that only said `removed` (the rest was in no
+    /// input file).
+    pub orphan_removals: u64,
+}
+
+impl Totals {
+    fn merge(&mut self, o: &Totals) {
+        let Totals {
+            messages,
+            deliveries_sent,
+            deliveries_bounced,
+            deliveries_deferred,
+            deliveries_expired,
+            deliveries_local,
+            bytes_sent,
+            deferral_attempts,
+            content_filter_hops,
+            rejects,
+            messages_without_arrival,
+            deliveries_without_arrival,
+            sent_messages_without_size,
+            messages_without_deliveries,
+            messages_expired,
+            messages_not_removed,
+            orphan_removals,
+        } = o;
+        self.messages += messages;
+        self.deliveries_sent += deliveries_sent;
+        self.deliveries_bounced += deliveries_bounced;
+        self.deliveries_deferred += deliveries_deferred;
+        self.deliveries_expired += deliveries_expired;
+        self.deliveries_local += deliveries_local;
+        self.bytes_sent += bytes_sent;
+        self.deferral_attempts += deferral_attempts;
+        self.content_filter_hops += content_filter_hops;
+        self.rejects += rejects;
+        self.messages_without_arrival += messages_without_arrival;
+        self.deliveries_without_arrival += deliveries_without_arrival;
+        self.sent_messages_without_size += sent_messages_without_size;
+        self.messages_without_deliveries += messages_without_deliveries;
+        self.messages_expired += messages_expired;
+        self.messages_not_removed += messages_not_removed;
+        self.orphan_removals += orphan_removals;
+    }
+
+    pub fn deliveries(&self) -> u64 {
+        self.deliveries_sent
+            + self.deliveries_bounced
+            + self.deliveries_deferred
+            + self.deliveries_expired
+    }
+
+    fn add_delivery(&mut self, s: Status) {
+        match s {
+            Status::Sent => self.deliveries_sent += 1,
+            Status::Bounced => self.deliveries_bounced += 1,
+            Status::Deferred => self.deliveries_deferred += 1,
+            Status::Expired => self.deliveries_expired += 1,
+        }
+    }
+}
+
+/// The census of some files (or of the whole run, once merged).
+#[derive(Debug, Default)]
+pub struct Census {
+    domains: Map<DomainStats>,
+    pub totals: Totals,
+    scratch: Vec<u8>,
+    sender_scratch: Vec<u8>,
+}
+
+impl Census {
+    pub fn new() -> Census {
+        Census::default()
+    }
+
+    pub fn domain(&self, domain: &str) -> Option<&DomainStats> {
+        self.domains.get(domain.as_bytes())
+    }
+
+    pub fn domain_count(&self) -> usize {
+        self.domains.len()
+    }
+
+    pub fn merge(&mut self, other: Census) {
+        self.totals.merge(&other.totals);
+        if other.domains.len() > self.domains.len() && self.domains.is_empty() {
+            self.domains = other.domains;
+            return;
+        }
+        for (k, v) in other.domains {
+            match self.domains.get_mut(&k) {
+                Some(s) => s.merge(v),
+                None => {
+                    self.domains.insert(k, v);
+                }
+            }
+        }
+    }
+
+    /// The census as report rows, sorted by messages (descending), then domain.
+    pub fn rows(&self) -> Vec<DomainRow> {
+        let mut rows: Vec<DomainRow> = self
+            .domains
+            .iter()
+            .map(|(k, s)| {
+                let domain = String::from_utf8_lossy(k).into_owned();
+                DomainRow {
+                    registrable_domain: registrable(&domain),
+                    unicode_domain: unicode_form(&domain),
+                    domain,
+                    messages: s.messages,
+                    recipients: s.recipients.len() as u64,
+                    deliveries_sent: s.deliveries[Status::Sent as usize],
+                    deliveries_bounced: s.deliveries[Status::Bounced as usize],
+                    deliveries_deferred: s.deliveries[Status::Deferred as usize],
+                    deliveries_expired: s.deliveries[Status::Expired as usize],
+                    bytes_sent: s.bytes_sent,
+                    senders: s.senders.len() as u64,
+                    first_seen: s.first_seen,
+                    last_seen: s.last_seen,
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            b.messages
+                .cmp(&a.messages)
+                .then_with(|| a.domain.cmp(&b.domain))
+        });
+        rows
+    }
+}
+
+fn stats_for<'m>(domains: &'m mut Map<DomainStats>, domain: &[u8]) -> &'m mut DomainStats {
+    // Two lookups on a miss only; the key is allocated once per domain.
+    if !domains.contains_key(domain) {
+        domains.insert(domain.into(), DomainStats::default());
+    }
+    domains.get_mut(domain).expect("inserted above")
+}
+
+/// One row of `domains.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainRow {
+    pub domain: String,
+    pub registrable_domain: String,
+    pub unicode_domain: String,
+    pub messages: u64,
+    pub recipients: u64,
+    pub deliveries_sent: u64,
+    pub deliveries_bounced: u64,
+    pub deliveries_deferred: u64,
+    pub deliveries_expired: u64,
+    pub bytes_sent: u64,
+    pub senders: u64,
+    pub first_seen: Option<Micros>,
+    pub last_seen: Option<Micros>,
+}
+
+/// Serials mark which message last touched a domain's stats. They must be
+/// unique across every census of the run, since stats move between
+/// censuses when they merge.
+static NEXT_SERIAL: AtomicU64 = AtomicU64::new(1);
+
+impl MessageSink for Census {
+    fn message(&mut self, _host: &[u8], _queue_id: &[u8], msg: &Message) {
+        let serial = NEXT_SERIAL.fetch_add(1, Ordering::Relaxed);
+        if !msg.removed {
+            self.totals.messages_not_removed += 1;
+        }
+        if msg.recipients.is_empty() {
+            if msg.has_arrival() {
+                self.totals.messages_without_deliveries += 1;
+            } else {
+                self.totals.orphan_removals += 1;
+            }
+            return;
+        }
+        let mut sender_key = std::mem::take(&mut self.sender_scratch);
+        sender_key.clear();
+        if let Some(s) = msg.sender {
+            let a = split_address(msg.bytes(s));
+            sender_key.extend_from_slice(&unquote_local(a.local));
+            if !a.domain.is_empty() {
+                sender_key.push(b'@');
+                normalize_domain(a.domain, &mut self.scratch);
+                sender_key.extend_from_slice(&self.scratch);
+            }
+        }
+        let sender: Option<&[u8]> = msg.sender.map(|_| &sender_key[..]);
+        let mut counted = 0u64;
+        let mut any_sent = false;
+        for r in &msg.recipients {
+            if r.class == RelayClass::Hop {
+                self.totals.content_filter_hops += 1;
+                continue;
+            }
+            counted += 1;
+            let status = msg.final_status(r);
+            self.totals.add_delivery(status);
+            self.totals.deferral_attempts += u64::from(r.deferrals);
+            if r.class == RelayClass::Local {
+                self.totals.deliveries_local += 1;
+            }
+            if sender.is_none() {
+                self.totals.deliveries_without_arrival += 1;
+            }
+            let addr = split_address(msg.bytes(r.to));
+            normalize_domain(addr.domain, &mut self.scratch);
+            let stats = stats_for(&mut self.domains, &self.scratch);
+            let new_message = stats.last_message != serial;
+            stats.last_message = serial;
+            if new_message {
+                stats.messages += 1;
+                if let Some(s) = sender {
+                    if !stats.senders.contains(s) {
+                        stats.senders.insert(s.into());
+                    }
+                }
+            }
+            stats.deliveries[status as usize] += 1;
+            let local = unquote_local(addr.local);
+            if !stats.recipients.contains(&*local) {
+                stats.recipients.insert((*local).into());
+            }
+            stats.first_seen = min_opt(stats.first_seen, Some(r.first_time));
+            stats.last_seen = max_opt(stats.last_seen, Some(r.last_time));
+            if status == Status::Sent {
+                any_sent = true;
+                // Bytes count once per message per domain: the serial marks
+                // the domain as paid for this message.
+                if stats.last_sent_message != serial {
+                    stats.last_sent_message = serial;
+                    stats.bytes_sent += msg.size.unwrap_or(0);
+                }
+            }
+        }
+        self.sender_scratch = sender_key;
+        if counted == 0 {
+            // Every recipient was a content-filter hop: the message lives on
+            // under its new queue ID.
+            return;
+        }
+        self.totals.messages += 1;
+        if !msg.has_arrival() {
+            self.totals.messages_without_arrival += 1;
+        }
+        if msg.expired {
+            self.totals.messages_expired += 1;
+        }
+        if any_sent {
+            match msg.size {
+                Some(n) => self.totals.bytes_sent += n,
+                None => self.totals.sent_messages_without_size += 1,
+            }
+        }
+    }
+
+    fn reject(&mut self, _recipient: Option<&[u8]>) {
+        self.totals.rejects += 1;
+    }
+}

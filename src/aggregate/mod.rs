@@ -1,0 +1,11 @@
+//! Aggregation: finished messages in, mergeable summaries out.
+//!
+//! Every summary here is a partial result of some files that can be
+//! [`merge`](census::Census::merge)d with another: counts add, distinct sets
+//! unite, first and last times take the minimum and maximum. Merging is
+//! commutative and associative, so the result does not depend on how files
+//! were spread over threads.
+
+pub mod census;
+
+pub use census::{Census, DomainRow, DomainStats, Totals};

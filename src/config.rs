@@ -1,0 +1,40 @@
+//! The validated configuration of a run. No clap type reaches past
+//! [`crate::cli`]; everything after it sees only these plain values.
+
+use std::path::PathBuf;
+
+use crate::parse::detect::Format;
+use crate::time::{Micros, Zone};
+
+/// What to do.
+#[derive(Clone, Debug)]
+pub enum Command {
+    Scan(ScanConfig),
+}
+
+/// Settings of `misdirect scan`.
+#[derive(Clone, Debug)]
+pub struct ScanConfig {
+    /// Files and folders to read; `-` is standard input.
+    pub paths: Vec<PathBuf>,
+    /// Report folder.
+    pub out: PathBuf,
+    /// Replace reports in an existing, non-empty report folder.
+    pub force: bool,
+    /// Worker threads (files read at once).
+    pub threads: usize,
+    /// The year of the first line of year-less files.
+    pub year: Option<i32>,
+    /// Zone of stamps that carry no UTC offset.
+    pub zone: Zone,
+    /// Extra syslog program names that identify Postfix.
+    pub syslog_names: Vec<String>,
+    /// Read every file as this format instead of detecting it.
+    pub format: Option<Format>,
+    /// Lines of one queue ID further apart than this are different messages.
+    pub join_gap: Micros,
+    /// No progress bar and no summary.
+    pub quiet: bool,
+    /// The command line as given, for run.json.
+    pub command_line: Vec<String>,
+}

@@ -1,0 +1,366 @@
+//! Reading an input as lines: decompression (optionally on its own thread),
+//! content hashing, and cutting the stream into lines without copying.
+//!
+//! With `pipeline`, one thread reads and decompresses into large blocks and
+//! another splits and parses them, so a single large file uses two cores.
+//! Blocks are recycled between the two, so the steady state allocates
+//! nothing.
+
+use std::io::{self, Read};
+use std::sync::mpsc;
+
+use memchr::memchr_iter;
+
+use super::decode::{Compression, Decoder, RawReader};
+
+/// Size of the blocks the decompressor hands to the line splitter.
+pub const BLOCK: usize = 1 << 20;
+
+/// Longest line accepted; longer lines are counted and dropped unparsed.
+pub const MAX_LINE: usize = 64 * 1024;
+
+/// Receives the lines of an input.
+pub trait LineHandler {
+    /// Called once, before any line, with the start of the decompressed
+    /// content (up to one block).
+    fn begin(&mut self, head: &[u8]);
+    /// A line, without its line ending; `number` counts from 1.
+    /// `may_hold_nul` is false when the line is known to hold no NUL byte
+    /// (checked once per block, not per line).
+    fn line(&mut self, line: &[u8], number: u64, may_hold_nul: bool);
+    /// A line longer than [`MAX_LINE`], dropped.
+    fn too_long(&mut self, number: u64);
+}
+
+/// Lines seen by the splitter.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LineStats {
+    pub lines: u64,
+    /// Whether the content ended without a final newline.
+    pub unterminated_last_line: bool,
+}
+
+/// Where reading stopped early, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadError {
+    pub message: String,
+    /// Offset in the file as stored where decoding stopped.
+    pub raw_offset: u64,
+    /// Offset in the decompressed content up to which lines were read.
+    pub content_offset: u64,
+}
+
+/// What reading an input found, beside its lines.
+#[derive(Clone, Debug)]
+pub struct ReadReport {
+    pub compression: Result<Compression, &'static str>,
+    /// SHA-256 of the file as stored, and its size.
+    pub sha256: [u8; 32],
+    pub raw_bytes: u64,
+    /// SHA-256 of the decompressed content, and its size.
+    pub content_sha256: [u8; 32],
+    pub content_bytes: u64,
+    pub lines: LineStats,
+    pub notes: Vec<String>,
+    pub error: Option<ReadError>,
+}
+
+/// Reads `source` to its end, handing its lines to `handler`.
+pub fn read_lines<R: Read + Send>(
+    source: RawReader<R>,
+    pipeline: bool,
+    handler: &mut dyn LineHandler,
+) -> io::Result<ReadReport> {
+    let (decoder, compression) = Decoder::new(source)?;
+    if compression.is_err() {
+        // A recognised but unsupported compression: hash it whole, read nothing.
+        let (sha256, raw_bytes) = decoder.into_raw().finish()?;
+        return Ok(ReadReport {
+            compression,
+            sha256,
+            raw_bytes,
+            content_sha256: [0; 32],
+            content_bytes: 0,
+            lines: LineStats::default(),
+            notes: Vec::new(),
+            error: None,
+        });
+    }
+    let mut splitter = Splitter::new();
+    let produced = if pipeline {
+        std::thread::scope(|s| {
+            let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(2);
+            let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
+            let producer = s.spawn(move || {
+                produce(decoder, |block| {
+                    tx.send(block).map_err(|_| ())?;
+                    Ok(back_rx.try_recv().ok())
+                })
+            });
+            for block in rx {
+                splitter.feed(&block, handler);
+                let _ = back_tx.send(block);
+            }
+            producer.join().expect("decompression thread panicked")
+        })
+    } else {
+        produce(decoder, |block| {
+            splitter.feed(&block, handler);
+            Ok(Some(block))
+        })
+    };
+    let Produced {
+        decoder,
+        content_sha256,
+        content_bytes,
+        error,
+    } = produced;
+    splitter.end(handler);
+    let notes = decoder.notes();
+    let (sha256, raw_bytes) = decoder.into_raw().finish()?;
+    Ok(ReadReport {
+        compression,
+        sha256,
+        raw_bytes,
+        content_sha256,
+        content_bytes,
+        lines: splitter.stats,
+        notes,
+        error,
+    })
+}
+
+struct Produced<R: Read> {
+    decoder: Decoder<R>,
+    content_sha256: [u8; 32],
+    content_bytes: u64,
+    error: Option<ReadError>,
+}
+
+/// Decompresses into blocks and passes each to `emit`, which may hand back
+/// a used block to fill next.
+fn produce<R: Read>(
+    mut decoder: Decoder<R>,
+    mut emit: impl FnMut(Vec<u8>) -> Result<Option<Vec<u8>>, ()>,
+) -> Produced<R> {
+    use sha2::{Digest, Sha256};
+    let mut sha = Sha256::new();
+    let mut content_bytes = 0u64;
+    let mut error = None;
+    let mut spare: Option<Vec<u8>> = None;
+    'outer: loop {
+        let mut block = spare.take().unwrap_or_else(|| Vec::with_capacity(BLOCK));
+        block.clear();
+        block.resize(BLOCK, 0);
+        let mut filled = 0;
+        let mut eof = false;
+        while filled < BLOCK {
+            match decoder.read(&mut block[filled..]) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    error = Some(ReadError {
+                        message: describe_decode_error(&e),
+                        raw_offset: decoder.raw_position(),
+                        content_offset: content_bytes + filled as u64,
+                    });
+                    eof = true;
+                    break;
+                }
+            }
+        }
+        block.truncate(filled);
+        sha.update(&block);
+        content_bytes += filled as u64;
+        if !block.is_empty() {
+            match emit(block) {
+                Ok(back) => spare = back,
+                Err(()) => break 'outer,
+            }
+        }
+        if eof {
+            break;
+        }
+    }
+    Produced {
+        decoder,
+        content_sha256: sha.finalize().into(),
+        content_bytes,
+        error,
+    }
+}
+
+fn describe_decode_error(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::UnexpectedEof => {
+            "compressed data ends early (truncated file); lines before this point were read"
+                .to_string()
+        }
+        _ => format!("cannot decompress: {e}; lines before this point were read"),
+    }
+}
+
+/// Cuts blocks into lines, carrying a partial line from one block to the next.
+struct Splitter {
+    carry: Vec<u8>,
+    /// The current line is longer than the limit and is being skipped.
+    skipping: bool,
+    started: bool,
+    stats: LineStats,
+}
+
+impl Splitter {
+    fn new() -> Splitter {
+        Splitter {
+            carry: Vec::new(),
+            skipping: false,
+            started: false,
+            stats: LineStats::default(),
+        }
+    }
+
+    fn feed(&mut self, block: &[u8], h: &mut dyn LineHandler) {
+        if !self.started {
+            self.started = true;
+            h.begin(block);
+        }
+        let nul = memchr::memchr(0, block).is_some();
+        let mut start = 0;
+        for nl in memchr_iter(b'\n', block) {
+            if start == 0 && (self.skipping || !self.carry.is_empty()) {
+                if self.skipping || self.carry.len() + nl > MAX_LINE {
+                    self.stats.lines += 1;
+                    h.too_long(self.stats.lines);
+                } else {
+                    self.carry.extend_from_slice(&block[..nl]);
+                    self.stats.lines += 1;
+                    let line = std::mem::take(&mut self.carry);
+                    h.line(trim_cr(&line), self.stats.lines, true);
+                    self.carry = line;
+                }
+                self.carry.clear();
+                self.skipping = false;
+            } else {
+                self.stats.lines += 1;
+                let line = &block[start..nl];
+                if line.len() > MAX_LINE {
+                    h.too_long(self.stats.lines);
+                } else {
+                    h.line(trim_cr(line), self.stats.lines, nul);
+                }
+            }
+            start = nl + 1;
+        }
+        let tail = &block[start..];
+        if self.skipping {
+            return;
+        }
+        if self.carry.len() + tail.len() > MAX_LINE {
+            self.skipping = true;
+            self.carry.clear();
+        } else {
+            self.carry.extend_from_slice(tail);
+        }
+    }
+
+    fn end(&mut self, h: &mut dyn LineHandler) {
+        if !self.started {
+            self.started = true;
+            h.begin(&[]);
+        }
+        if self.skipping {
+            self.stats.lines += 1;
+            self.stats.unterminated_last_line = true;
+            h.too_long(self.stats.lines);
+        } else if !self.carry.is_empty() {
+            self.stats.lines += 1;
+            self.stats.unterminated_last_line = true;
+            let line = std::mem::take(&mut self.carry);
+            h.line(trim_cr(&line), self.stats.lines, true);
+        }
+        self.skipping = false;
+    }
+}
+
+fn trim_cr(l: &[u8]) -> &[u8] {
+    l.strip_suffix(b"\r").unwrap_or(l)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::Counter;
+
+    #[derive(Default)]
+    struct Lines {
+        head: Vec<u8>,
+        lines: Vec<(u64, Vec<u8>)>,
+        long: Vec<u64>,
+    }
+
+    impl LineHandler for Lines {
+        fn begin(&mut self, head: &[u8]) {
+            self.head = head[..head.len().min(8)].to_vec();
+        }
+        fn line(&mut self, line: &[u8], n: u64, _nul: bool) {
+            self.lines.push((n, line.to_vec()));
+        }
+        fn too_long(&mut self, n: u64) {
+            self.long.push(n);
+        }
+    }
+
+    fn read(data: &[u8], pipeline: bool) -> (Lines, ReadReport) {
+        let mut h = Lines::default();
+        let raw = RawReader::new(io::Cursor::new(data.to_vec()), Counter::none());
+        let r = read_lines(raw, pipeline, &mut h).unwrap();
+        (h, r)
+    }
+
+    #[test]
+    fn lines_across_blocks_both_modes() {
+        let mut data = Vec::new();
+        for i in 0..300_000u32 {
+            data.extend_from_slice(format!("line number {i}\r\n").as_bytes());
+        }
+        data.extend_from_slice(b"last without newline");
+        for pipeline in [false, true] {
+            let (h, r) = read(&data, pipeline);
+            assert_eq!(h.lines.len(), 300_001);
+            assert_eq!(h.lines[123_456], (123_457, b"line number 123456".to_vec()));
+            assert_eq!(h.lines[300_000].1, b"last without newline");
+            assert!(r.lines.unterminated_last_line);
+            assert_eq!(r.content_bytes, data.len() as u64);
+            assert_eq!(r.raw_bytes, data.len() as u64);
+            assert_eq!(r.sha256, r.content_sha256);
+            assert_eq!(h.head, b"line num");
+        }
+    }
+
+    #[test]
+    fn overlong_lines_are_counted_not_parsed() {
+        let mut data = b"short\n".to_vec();
+        data.extend(std::iter::repeat_n(b'x', 3 * BLOCK));
+        data.extend_from_slice(b"\nafter\n");
+        data.extend(std::iter::repeat_n(b'y', MAX_LINE + 1));
+        for pipeline in [false, true] {
+            let (h, r) = read(&data, pipeline);
+            let texts: Vec<&[u8]> = h.lines.iter().map(|(_, l)| &l[..]).collect();
+            assert_eq!(texts, [&b"short"[..], b"after"]);
+            assert_eq!(h.long, [2, 4]);
+            assert_eq!(r.lines.lines, 4);
+        }
+    }
+
+    #[test]
+    fn empty_input() {
+        let (h, r) = read(b"", true);
+        assert!(h.lines.is_empty());
+        assert_eq!(r.lines.lines, 0);
+        assert_eq!(r.raw_bytes, 0);
+    }
+}

@@ -1,0 +1,146 @@
+//! Format detection from the first lines of a file.
+//!
+//! A file is recognised by the lines it starts with, never by its name. The
+//! detector looks at up to [`SAMPLE_LINES`] non-blank lines and picks the
+//! format that most of them parse as.
+
+use memchr::memchr_iter;
+
+use crate::time::civil::{parse_bsd, parse_iso};
+
+/// How many non-blank lines the detector reads.
+pub const SAMPLE_LINES: usize = 64;
+
+/// The log formats misdirect reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// syslog lines (BSD, RFC 3339, RFC 5424 or postlogd) from Postfix and
+    /// other programs.
+    Syslog,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Syslog => "syslog",
+        }
+    }
+}
+
+/// The result of looking at the start of a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Detection {
+    Known(Format),
+    /// No known format; carries the first non-blank line (for the report).
+    Unknown {
+        sample: Vec<u8>,
+    },
+    /// The file has no non-blank line at all.
+    Empty,
+}
+
+/// Detects the format of a file from its first bytes (whole lines only).
+pub fn detect(head: &[u8]) -> Detection {
+    let mut seen = 0usize;
+    let mut syslog = 0usize;
+    let mut first: Option<&[u8]> = None;
+    let mut start = 0;
+    let ends = memchr_iter(b'\n', head).chain(std::iter::once(head.len()));
+    for end in ends {
+        if end < start {
+            break;
+        }
+        let line = trim_line(&head[start..end]);
+        start = end + 1;
+        if line.is_empty() {
+            continue;
+        }
+        first.get_or_insert(line);
+        seen += 1;
+        if looks_like_syslog(line) {
+            syslog += 1;
+        }
+        if seen >= SAMPLE_LINES {
+            break;
+        }
+    }
+    match first {
+        None => Detection::Empty,
+        // One recognisable line in the sample is enough: a syslog file may
+        // open with other programs' noise, and a damaged file with garbage.
+        Some(_) if syslog > 0 => Detection::Known(Format::Syslog),
+        Some(line) => Detection::Unknown {
+            sample: line[..line.len().min(200)].to_vec(),
+        },
+    }
+}
+
+fn trim_line(l: &[u8]) -> &[u8] {
+    let l = l.strip_suffix(b"\r").unwrap_or(l);
+    let nul = l.iter().take_while(|&&c| c == 0).count();
+    &l[nul..]
+}
+
+fn looks_like_syslog(line: &[u8]) -> bool {
+    let mut b = line;
+    if b.first() == Some(&b'<') {
+        match memchr::memchr(b'>', &b[..b.len().min(6)]) {
+            Some(end) => b = &b[end + 1..],
+            None => return false,
+        }
+        if let Some(rest) = b.strip_prefix(b"1 ") {
+            return parse_iso(rest).is_some();
+        }
+    }
+    let stamp_len = if let Some((_, n)) = parse_bsd(b) {
+        n
+    } else if let Some((_, _, n)) = parse_iso(b) {
+        n
+    } else {
+        return false;
+    };
+    // Stamp, host, then a `tag:` with no space before its colon.
+    let rest = &b[stamp_len..];
+    let mut words = rest.split(|&c| c == b' ').filter(|w| !w.is_empty());
+    let (Some(_host), Some(tag)) = (words.next(), words.next()) else {
+        return false;
+    };
+    tag.ends_with(b":") || (tag.contains(&b'[') && tag.ends_with(b"]:"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syslog_variants() {
+        for l in [
+            "Jul  7 10:12:01 mx1 postfix/qmgr[1]: ABC: removed\n",
+            "2023-07-17T10:12:01.123456+01:00 mx1 postfix/smtp[2]: x\n",
+            "<22>1 2023-07-17T10:12:01Z mx1 postfix 1 - - x\n",
+            "\n\nJan 05 00:00:00 mx1 postfix/postlogd[3]: x\n",
+        ] {
+            assert_eq!(
+                detect(l.as_bytes()),
+                Detection::Known(Format::Syslog),
+                "{l}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_and_empty() {
+        assert_eq!(
+            detect(b"\n \n\n".as_slice()),
+            Detection::Unknown {
+                sample: b" ".to_vec()
+            }
+        );
+        assert_eq!(detect(b""), Detection::Empty);
+        assert_eq!(detect(b"\n\n"), Detection::Empty);
+        match detect(b"hello world\nthis is not a log\n") {
+            Detection::Unknown { sample } => assert_eq!(sample, b"hello world"),
+            d => panic!("{d:?}"),
+        }
+    }
+}

@@ -1,0 +1,325 @@
+//! The syslog envelope shared by the syslog-borne formats: BSD syslog
+//! (`Jul  7 10:12:01 host prog[pid]: msg`), RFC 3339 stamps (rsyslog's
+//! high-precision format), Postfix's postlogd (zero-padded day) and RFC 5424
+//! (`<22>1 2023-07-17T10:12:01Z host prog pid - - msg`).
+//!
+//! [`SyslogParser`] splits off the header, then hands the message to the body
+//! parser of the mail transport that wrote it, chosen by program name.
+
+use memchr::memchr;
+
+use super::{postfix, EventSink, FileFacts, LineParser, Outcome, SkipReason};
+use crate::time::civil::{parse_bsd, parse_iso};
+use crate::time::{Clock, Micros};
+
+/// The parsed envelope of one syslog line.
+#[derive(Clone, Copy, Debug)]
+pub struct Header<'a> {
+    pub time: Micros,
+    pub host: &'a [u8],
+    /// The tag without its `[pid]`, e.g. `postfix/qmgr`.
+    pub program: &'a [u8],
+    pub message: &'a [u8],
+}
+
+/// Parses the envelope of a syslog line, resolving its stamp with `clock`.
+pub fn parse_header<'a>(line: &'a [u8], clock: &mut Clock) -> Result<Header<'a>, SkipReason> {
+    let mut b = line;
+    if b.first() == Some(&b'<') {
+        let end = memchr(b'>', &b[..b.len().min(6)]).ok_or(SkipReason::NoTimestamp)?;
+        if end < 2 || !b[1..end].iter().all(u8::is_ascii_digit) {
+            return Err(SkipReason::NoTimestamp);
+        }
+        b = &b[end + 1..];
+        if b.starts_with(b"1 ") {
+            return parse_rfc5424(&b[2..], clock);
+        }
+    }
+    let (time, rest) = match b.first() {
+        Some(c) if c.is_ascii_digit() => {
+            let (civil, offset, n) = parse_iso(b).ok_or(SkipReason::NoTimestamp)?;
+            (clock.iso(&civil, offset), &b[n..])
+        }
+        Some(c) if c.is_ascii_uppercase() => {
+            let (stamp, n) = parse_bsd(b).ok_or(SkipReason::NoTimestamp)?;
+            (clock.bsd(&stamp), &b[n..])
+        }
+        _ => return Err(SkipReason::NoTimestamp),
+    };
+    let rest = rest.strip_prefix(b" ").ok_or(SkipReason::NoTimestamp)?;
+    let rest = trim_start_spaces(rest);
+    let sp = memchr(b' ', rest).ok_or(SkipReason::Malformed)?;
+    let host = &rest[..sp];
+    let rest = &rest[sp + 1..];
+    if rest.starts_with(b"last message repeated") || rest.starts_with(b"--- last message repeated")
+    {
+        return Err(SkipReason::SyslogRepeat);
+    }
+    let (program, message) = split_tag(rest).ok_or(SkipReason::OtherProgram)?;
+    Ok(Header {
+        time,
+        host,
+        program,
+        message: strip_solaris_id(message),
+    })
+}
+
+fn parse_rfc5424<'a>(b: &'a [u8], clock: &mut Clock) -> Result<Header<'a>, SkipReason> {
+    let mut fields = b.splitn(6, |&c| c == b' ');
+    let stamp = fields.next().ok_or(SkipReason::NoTimestamp)?;
+    let (civil, offset, n) = parse_iso(stamp).ok_or(SkipReason::NoTimestamp)?;
+    if n != stamp.len() {
+        return Err(SkipReason::NoTimestamp);
+    }
+    let time = clock.iso(&civil, offset);
+    let host = nil_to_empty(fields.next().ok_or(SkipReason::Malformed)?);
+    let program = nil_to_empty(fields.next().ok_or(SkipReason::Malformed)?);
+    let _procid = fields.next().ok_or(SkipReason::Malformed)?;
+    let _msgid = fields.next().ok_or(SkipReason::Malformed)?;
+    let rest = fields.next().unwrap_or(b"");
+    let message = skip_structured_data(rest).ok_or(SkipReason::Malformed)?;
+    let message = message
+        .strip_prefix("\u{feff}".as_bytes())
+        .unwrap_or(message);
+    Ok(Header {
+        time,
+        host,
+        program,
+        message,
+    })
+}
+
+/// Skips RFC 5424 STRUCTURED-DATA (`-` or `[id k="v"]...`) and the space after it.
+fn skip_structured_data(b: &[u8]) -> Option<&[u8]> {
+    if let Some(rest) = b.strip_prefix(b"-") {
+        return Some(rest.strip_prefix(b" ").unwrap_or(rest));
+    }
+    let mut i = 0;
+    while b.get(i) == Some(&b'[') {
+        let mut in_quote = false;
+        i += 1;
+        loop {
+            match *b.get(i)? {
+                b'\\' => i += 1,
+                b'"' => in_quote = !in_quote,
+                b']' if !in_quote => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        i += 1;
+    }
+    if i == 0 {
+        return None;
+    }
+    let rest = &b[i..];
+    Some(rest.strip_prefix(b" ").unwrap_or(rest))
+}
+
+fn nil_to_empty(b: &[u8]) -> &[u8] {
+    if b == b"-" {
+        b""
+    } else {
+        b
+    }
+}
+
+fn trim_start_spaces(b: &[u8]) -> &[u8] {
+    let n = b.iter().take_while(|&&c| c == b' ').count();
+    &b[n..]
+}
+
+/// Splits `prog[pid]: message` or `prog: message`.
+fn split_tag(b: &[u8]) -> Option<(&[u8], &[u8])> {
+    let end = b
+        .iter()
+        .take(256)
+        .position(|&c| c == b'[' || c == b':' || c == b' ')?;
+    let program = &b[..end];
+    if program.is_empty() {
+        return None;
+    }
+    let rest = match b[end] {
+        b'[' => {
+            let close = memchr(b']', &b[end..])? + end;
+            b[close + 1..].strip_prefix(b":")?
+        }
+        b':' => &b[end + 1..],
+        _ => return None,
+    };
+    Some((program, rest.strip_prefix(b" ").unwrap_or(rest)))
+}
+
+/// Solaris adds `[ID 197553 mail.info] ` before the message.
+fn strip_solaris_id(m: &[u8]) -> &[u8] {
+    if m.starts_with(b"[ID ") {
+        if let Some(close) = memchr(b']', m) {
+            let rest = &m[close + 1..];
+            return rest.strip_prefix(b" ").unwrap_or(rest);
+        }
+    }
+    m
+}
+
+/// Program names that identify Postfix: `postfix`, `postfix-INSTANCE` and
+/// any `--syslog-name`, each followed by `/daemon`.
+#[derive(Clone, Debug)]
+pub struct PostfixNames {
+    names: Vec<Vec<u8>>,
+}
+
+impl PostfixNames {
+    pub fn new(extra: &[String]) -> PostfixNames {
+        let mut names = vec![b"postfix".to_vec()];
+        for n in extra {
+            if !names.iter().any(|x| x == n.as_bytes()) {
+                names.push(n.as_bytes().to_vec());
+            }
+        }
+        PostfixNames { names }
+    }
+
+    /// The daemon (last `/` part) if `program` is a Postfix program.
+    pub fn daemon<'a>(&self, program: &'a [u8]) -> Option<&'a [u8]> {
+        let ok = self.names.iter().any(|n| {
+            program.starts_with(n) && matches!(program.get(n.len()), None | Some(b'/') | Some(b'-'))
+        });
+        if !ok {
+            return None;
+        }
+        Some(match memchr::memrchr(b'/', program) {
+            Some(i) => &program[i + 1..],
+            None => program,
+        })
+    }
+}
+
+/// Parser for syslog files holding mail-transport lines.
+pub struct SyslogParser {
+    clock: Clock,
+    postfix: PostfixNames,
+    saw_postfix: bool,
+}
+
+impl SyslogParser {
+    pub fn new(clock: Clock, postfix: PostfixNames) -> SyslogParser {
+        SyslogParser {
+            clock,
+            postfix,
+            saw_postfix: false,
+        }
+    }
+}
+
+impl LineParser for SyslogParser {
+    fn parse_line(&mut self, line: &[u8], sink: &mut dyn EventSink) -> Outcome {
+        let header = match parse_header(line, &mut self.clock) {
+            Ok(h) => h,
+            Err(reason) => return Outcome::Skipped(reason),
+        };
+        if let Some(daemon) = self.postfix.daemon(header.program) {
+            self.saw_postfix = true;
+            return postfix::parse_message(&header, daemon, sink);
+        }
+        Outcome::Skipped(SkipReason::OtherProgram)
+    }
+
+    fn finish(&mut self) -> FileFacts {
+        let (first, last) = self.clock.range();
+        let mut warnings = Vec::new();
+        if let Some(w) = self.clock.year_warning() {
+            warnings.push(w);
+        }
+        let mut programs = Vec::new();
+        if self.saw_postfix {
+            programs.push("postfix".to_string());
+        }
+        FileFacts {
+            first,
+            last,
+            year_rule: self.clock.year_rule(),
+            warnings,
+            programs,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::{format_utc, YearRule, Zone};
+
+    fn clock() -> Clock {
+        Clock::new(YearRule::FirstLine(2023), Zone::utc())
+    }
+
+    #[test]
+    fn bsd_header() {
+        let mut c = clock();
+        let h = parse_header(
+            b"Jul  7 10:12:01 mx1 postfix/qmgr[20149]: ABC: removed",
+            &mut c,
+        )
+        .unwrap();
+        assert_eq!(format_utc(h.time), "2023-07-07T10:12:01Z");
+        assert_eq!(h.host, b"mx1");
+        assert_eq!(h.program, b"postfix/qmgr");
+        assert_eq!(h.message, b"ABC: removed");
+    }
+
+    #[test]
+    fn rfc3339_header_with_offset() {
+        let mut c = clock();
+        let line =
+            b"2022-01-08T19:42:13.582889+01:00 mail postfix/lmtp[19195]: 1F5A2194AA9: to=<a@b>";
+        let h = parse_header(line, &mut c).unwrap();
+        assert_eq!(format_utc(h.time), "2022-01-08T18:42:13Z");
+        assert_eq!(h.program, b"postfix/lmtp");
+    }
+
+    #[test]
+    fn rfc5424_header() {
+        let mut c = clock();
+        let line = b"<22>1 2023-07-17T10:12:01Z mx1 postfix/smtp 1234 - - 4F3B: removed";
+        let h = parse_header(line, &mut c).unwrap();
+        assert_eq!(h.host, b"mx1");
+        assert_eq!(h.program, b"postfix/smtp");
+        assert_eq!(h.message, b"4F3B: removed");
+        let line = b"<22>1 2023-07-17T10:12:01Z mx1 postfix/smtp 1234 ID47 [x a=\"]\"][y] msg";
+        assert_eq!(parse_header(line, &mut c).unwrap().message, b"msg");
+    }
+
+    #[test]
+    fn solaris_and_repeats_and_junk() {
+        let mut c = clock();
+        let h = parse_header(
+            b"Jul  7 10:12:01 mx1 postfix/smtp[1]: [ID 197553 mail.info] ABC: removed",
+            &mut c,
+        )
+        .unwrap();
+        assert_eq!(h.message, b"ABC: removed");
+        assert_eq!(
+            parse_header(b"Jul  7 10:12:01 mx1 last message repeated 3 times", &mut c).unwrap_err(),
+            SkipReason::SyslogRepeat
+        );
+        assert_eq!(
+            parse_header(b"garbage", &mut c).unwrap_err(),
+            SkipReason::NoTimestamp
+        );
+        assert_eq!(
+            parse_header(b"", &mut c).unwrap_err(),
+            SkipReason::NoTimestamp
+        );
+    }
+
+    #[test]
+    fn postfix_names() {
+        let n = PostfixNames::new(&["smtp-out".to_string()]);
+        assert_eq!(n.daemon(b"postfix/qmgr"), Some(&b"qmgr"[..]));
+        assert_eq!(n.daemon(b"postfix/submission/smtpd"), Some(&b"smtpd"[..]));
+        assert_eq!(n.daemon(b"postfix-239.58.50.50/qmgr"), Some(&b"qmgr"[..]));
+        assert_eq!(n.daemon(b"smtp-out/smtp"), Some(&b"smtp"[..]));
+        assert_eq!(n.daemon(b"postfixadmin"), None);
+        assert_eq!(n.daemon(b"sendmail"), None);
+    }
+}

@@ -1,0 +1,180 @@
+//! Reports: tables written as CSV and Parquet, the manifest, run.json and
+//! the terminal summary.
+//!
+//! Report writers only ever see finished tables ([`Table`]), never raw log
+//! lines. Every file is written under a temporary name and renamed into
+//! place, so a report that exists is complete.
+
+pub mod csv;
+pub mod parquet;
+pub mod run_json;
+pub mod summary;
+pub mod tables;
+pub mod text;
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::time::Micros;
+
+/// The values of one column.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Values {
+    Str(Vec<String>),
+    U64(Vec<u64>),
+    /// UTC instants; `None` is an empty cell.
+    Time(Vec<Option<Micros>>),
+}
+
+impl Values {
+    pub fn len(&self) -> usize {
+        match self {
+            Values::Str(v) => v.len(),
+            Values::U64(v) => v.len(),
+            Values::Time(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A report table: named columns of equal length.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    /// File stem, e.g. `domains`.
+    pub name: &'static str,
+    pub columns: Vec<(String, Values)>,
+}
+
+impl Table {
+    pub fn new(name: &'static str) -> Table {
+        Table {
+            name,
+            columns: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, name: &str, values: Values) {
+        debug_assert!(self
+            .columns
+            .first()
+            .is_none_or(|(_, v)| v.len() == values.len()));
+        self.columns.push((name.to_string(), values));
+    }
+
+    pub fn rows(&self) -> usize {
+        self.columns.first().map_or(0, |(_, v)| v.len())
+    }
+}
+
+/// Errors writing reports.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(
+        "cannot write {path}: {source}; check that the folder is writable and the disk is not full"
+    )]
+    Io { path: PathBuf, source: io::Error },
+    #[error("cannot write {path} as Parquet: {message}")]
+    Parquet { path: PathBuf, message: String },
+    #[error("cannot write {path} as CSV: {source}")]
+    Csv { path: PathBuf, source: ::csv::Error },
+    #[error("the report folder {path} already holds files; pass --force to replace its reports, or choose another --out")]
+    OutExists { path: PathBuf },
+    #[error("cannot create the report folder {path}: {source}")]
+    CreateOut { path: PathBuf, source: io::Error },
+}
+
+/// A format a table can be written in.
+pub trait TableWriter {
+    /// File name extension, without the dot.
+    fn extension(&self) -> &'static str;
+    /// Writes `table` to `out`; `path` is for error messages.
+    fn write(&self, table: &Table, out: &mut dyn Write, path: &Path) -> Result<(), ReportError>;
+}
+
+/// The folder reports go to.
+pub struct OutDir {
+    path: PathBuf,
+}
+
+impl OutDir {
+    /// Creates the folder, or checks that an existing one may be written to:
+    /// an existing non-empty folder needs `force`.
+    pub fn prepare(path: &Path, force: bool) -> Result<OutDir, ReportError> {
+        match fs::read_dir(path) {
+            Ok(mut entries) => {
+                if entries.next().is_some() && !force {
+                    return Err(ReportError::OutExists {
+                        path: path.to_path_buf(),
+                    });
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                fs::create_dir_all(path).map_err(|source| ReportError::CreateOut {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+            }
+            Err(source) => {
+                return Err(ReportError::CreateOut {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
+        }
+        Ok(OutDir {
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes a table in each of `writers`' formats.
+    pub fn write_table(
+        &self,
+        table: &Table,
+        writers: &[&dyn TableWriter],
+    ) -> Result<Vec<PathBuf>, ReportError> {
+        let mut written = Vec::new();
+        for w in writers {
+            let name = format!("{}.{}", table.name, w.extension());
+            let path = self.write_file(&name, |out, path| w.write(table, out, path))?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+
+    /// Writes one file atomically: to a temporary name in the same folder,
+    /// flushed to disk, then renamed over the final name.
+    pub fn write_file(
+        &self,
+        name: &str,
+        body: impl FnOnce(&mut dyn Write, &Path) -> Result<(), ReportError>,
+    ) -> Result<PathBuf, ReportError> {
+        let path = self.path.join(name);
+        let tmp = self
+            .path
+            .join(format!(".{name}.tmp-{}", std::process::id()));
+        let io_err = |source| ReportError::Io {
+            path: path.clone(),
+            source,
+        };
+        let result = (|| {
+            let file = File::create(&tmp).map_err(io_err)?;
+            let mut out = BufWriter::with_capacity(1 << 16, file);
+            body(&mut out, &path)?;
+            let file = out.into_inner().map_err(|e| io_err(e.into_error()))?;
+            file.sync_all().map_err(io_err)?;
+            fs::rename(&tmp, &path).map_err(io_err)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result.map(|()| path)
+    }
+}

@@ -1,0 +1,255 @@
+//! Reading one input: open, decompress, detect its format, parse and
+//! correlate its lines, and describe it for the manifest.
+//!
+//! This never fails: an input that cannot be opened or decoded becomes a
+//! manifest row saying so, with everything read before the damage kept.
+
+use std::fs::File;
+use std::io::{self, Read};
+
+use crate::aggregate::Census;
+use crate::correlate::{Correlator, Fragment};
+use crate::input::decode::RawReader;
+use crate::input::discover::describe_io;
+use crate::input::lines::{read_lines, LineHandler, ReadReport};
+use crate::input::{InputKind, InputSpec};
+use crate::parse::detect::{detect, Detection, Format};
+use crate::parse::syslog::SyslogParser;
+use crate::parse::{LineParser, Outcome, SkipCounts, SkipReason};
+use crate::time::year::date_in_file_name;
+use crate::time::{Clock, Micros, YearRule, YearSource};
+
+use super::{FileRecord, FileStatus, ScanContext};
+
+/// What reading one input gave.
+pub struct FileResult {
+    pub record: FileRecord,
+    pub census: Census,
+    pub loose: Vec<Fragment>,
+}
+
+/// Reads one input completely.
+pub fn process_file(index: u32, spec: &InputSpec, ctx: &ScanContext) -> FileResult {
+    let mut record = FileRecord::new(index, spec);
+    let reader: Box<dyn Read + Send> = match spec.kind {
+        InputKind::Stdin => Box::new(io::stdin()),
+        InputKind::File | InputKind::Fifo => match File::open(&spec.path) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                record.status = FileStatus::Unreadable;
+                record.error = Some(format!("cannot open: {}", describe_io(&e)));
+                return FileResult {
+                    record,
+                    census: Census::new(),
+                    loose: Vec::new(),
+                };
+            }
+        },
+    };
+    let rule = year_rule(spec, ctx);
+    let mut handler = Handler {
+        ctx,
+        rule,
+        parser: None,
+        detection: None,
+        correlator: Correlator::new(index, ctx.gap, Census::new()),
+        used: 0,
+        skipped: SkipCounts::default(),
+    };
+    // Small inputs are not worth a second thread.
+    let pipeline = ctx.pipeline && (spec.kind != InputKind::File || spec.size >= 2 * 1024 * 1024);
+    let raw = RawReader::new(reader, ctx.progress.clone());
+    let report = read_lines(raw, pipeline, &mut handler);
+    let Handler {
+        mut parser,
+        detection,
+        correlator,
+        used,
+        skipped,
+        ..
+    } = handler;
+    let (census, loose) = correlator.finish();
+    match report {
+        Ok(report) => describe(
+            &mut record,
+            report,
+            detection,
+            parser.as_mut(),
+            used,
+            skipped,
+        ),
+        Err(e) => {
+            record.status = FileStatus::Unreadable;
+            record.error = Some(format!("cannot read: {}", describe_io(&e)));
+        }
+    }
+    FileResult {
+        record,
+        census,
+        loose,
+    }
+}
+
+fn describe(
+    record: &mut FileRecord,
+    report: ReadReport,
+    detection: Option<Detection>,
+    parser: Option<&mut Box<dyn LineParser>>,
+    used: u64,
+    skipped: SkipCounts,
+) {
+    record.size = report.raw_bytes;
+    record.sha256 = Some(report.sha256);
+    record.content_bytes = report.content_bytes;
+    record.lines_read = report.lines.lines;
+    record.lines_used = used;
+    record.skipped = skipped;
+    record.notes.extend(report.notes);
+    if record.discovered_size != 0 && record.discovered_size != report.raw_bytes {
+        record.notes.push(format!(
+            "size changed while reading: {} bytes when found, {} read",
+            record.discovered_size, report.raw_bytes
+        ));
+    }
+    match report.compression {
+        Ok(c) => {
+            record.compression = c.as_str().to_string();
+            if c != crate::input::Compression::Plain {
+                record.content_sha256 = Some(report.content_sha256);
+            }
+        }
+        Err(name) => {
+            record.compression = name.to_string();
+            record.status = FileStatus::Unsupported;
+            record.error = Some(format!(
+                "{name}-compressed: misdirect reads gzip, bzip2, xz and zstd; decompress it first"
+            ));
+            return;
+        }
+    }
+    match detection {
+        Some(Detection::Known(f)) => record.format = f.as_str().to_string(),
+        Some(Detection::Unknown { sample }) => {
+            record.format = "unknown".to_string();
+            record.status = FileStatus::UnknownFormat;
+            record.error = Some(format!(
+                "not a mail log in any known format; first line: {}",
+                crate::report::text::escape_for_display(&sample)
+            ));
+        }
+        Some(Detection::Empty) | None => record.format = "empty".to_string(),
+    }
+    if let Some(p) = parser {
+        let facts = p.finish();
+        record.first = facts.first;
+        record.last = facts.last;
+        record.year_rule = facts.year_rule.unwrap_or_else(|| "in-line".to_string());
+        record.programs = facts.programs;
+        record.notes.extend(facts.warnings);
+    }
+    if let Some(e) = report.error {
+        record.status = FileStatus::Damaged;
+        record.error = Some(format!(
+            "{} (stopped at byte {} of the file, {} bytes into its content)",
+            e.message, e.raw_offset, e.content_offset
+        ));
+    }
+}
+
+/// How the year of this input's year-less stamps is decided.
+fn year_rule(spec: &InputSpec, ctx: &ScanContext) -> YearRule {
+    if let Some(y) = ctx.year {
+        return YearRule::FirstLine(y);
+    }
+    if spec.kind != InputKind::Stdin {
+        let name = spec
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
+        if let Some(date) = name.as_deref().and_then(date_in_file_name) {
+            return YearRule::NotAfter {
+                date,
+                source: YearSource::FileName,
+            };
+        }
+    }
+    let (time, source) = match spec.modified.and_then(system_time_micros) {
+        Some(t) if spec.kind == InputKind::File => (t, YearSource::ModTime),
+        _ => (ctx.started_at, YearSource::ReadTime),
+    };
+    let c = ctx.zone.civil_of(time);
+    YearRule::NotAfter {
+        date: (c.year, c.month, c.day),
+        source,
+    }
+}
+
+fn system_time_micros(t: std::time::SystemTime) -> Option<Micros> {
+    let d = t.duration_since(std::time::UNIX_EPOCH).ok()?;
+    i64::try_from(d.as_micros()).ok()
+}
+
+struct Handler<'c> {
+    ctx: &'c ScanContext,
+    rule: YearRule,
+    parser: Option<Box<dyn LineParser>>,
+    detection: Option<Detection>,
+    correlator: Correlator<Census>,
+    used: u64,
+    skipped: SkipCounts,
+}
+
+impl LineHandler for Handler<'_> {
+    fn begin(&mut self, head: &[u8]) {
+        let detection = match self.ctx.format {
+            Some(f) => Detection::Known(f),
+            None => detect(head),
+        };
+        if let Detection::Known(Format::Syslog) = detection {
+            let clock = Clock::new(self.rule, self.ctx.zone.clone());
+            self.parser = Some(Box::new(SyslogParser::new(
+                clock,
+                self.ctx.postfix_names.clone(),
+            )));
+        }
+        self.detection = Some(detection);
+    }
+
+    fn line(&mut self, line: &[u8], number: u64, may_hold_nul: bool) {
+        let Some(parser) = self.parser.as_mut() else {
+            self.skipped.add(if line.trim_ascii().is_empty() {
+                SkipReason::Blank
+            } else {
+                SkipReason::UnknownFormat
+            });
+            return;
+        };
+        let mut line = line;
+        if may_hold_nul {
+            // A crash can leave a run of NULs before the next real line.
+            let nul = line.iter().take_while(|&&c| c == 0).count();
+            line = &line[nul..];
+            if memchr::memchr(0, line).is_some() {
+                self.skipped.add(SkipReason::NulBytes);
+                return;
+            }
+            if nul > 0 && line.is_empty() {
+                self.skipped.add(SkipReason::NulBytes);
+                return;
+            }
+        }
+        if line.is_empty() || line.trim_ascii().is_empty() {
+            self.skipped.add(SkipReason::Blank);
+            return;
+        }
+        self.correlator.set_line(number);
+        match parser.parse_line(line, &mut self.correlator) {
+            Outcome::Used => self.used += 1,
+            Outcome::Skipped(r) => self.skipped.add(r),
+        }
+    }
+
+    fn too_long(&mut self, _number: u64) {
+        self.skipped.add(SkipReason::TooLong);
+    }
+}

@@ -1,0 +1,316 @@
+//! Hand-made fixtures for the edge cases: years and zones, queue-ID styles,
+//! duplicates, damaged and hostile input.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, UNIX_EPOCH};
+
+use crate::util::*;
+
+fn copy_as(src: &Path, dir: &Path, name: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    fs::copy(src, &p).unwrap();
+    p
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+fn assert_rollover(out: &Path) {
+    let d = domains_by(out, "domain");
+    assert_eq!(d["army.ml"]["first_seen"], "2023-12-31T23:59:59Z");
+    assert_eq!(d["army.mil"]["first_seen"], "2024-01-01T00:00:02Z");
+    assert_eq!(d["army.ml"]["bytes_sent"], "1000");
+}
+
+#[test]
+fn december_to_january_with_year_flag() {
+    let out = tempfile::tempdir().unwrap();
+    scan(
+        &[&data("postfix/rollover.log")],
+        out.path(),
+        &["--year", "2023"],
+        0,
+    );
+    assert_rollover(out.path());
+    let m = manifest(out.path());
+    assert_eq!(
+        m["rollover.log"]["year_rule"],
+        "flag --year 2023 (1 year rollover)"
+    );
+    assert_eq!(m["rollover.log"]["first_seen"], "2023-12-31T23:59:58Z");
+    assert_eq!(m["rollover.log"]["last_seen"], "2024-01-01T00:00:02Z");
+}
+
+#[test]
+fn december_to_january_with_date_in_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = copy_as(
+        &data("postfix/rollover.log"),
+        dir.path(),
+        "mail.log-20240101",
+    );
+    let out = tempfile::tempdir().unwrap();
+    scan(&[&p], out.path(), &[], 0);
+    assert_rollover(out.path());
+    assert_eq!(
+        manifest(out.path())["mail.log-20240101"]["year_rule"],
+        "file-name 2024-01-01 (1 year rollover)"
+    );
+}
+
+#[test]
+fn december_to_january_with_modification_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = copy_as(&data("postfix/rollover.log"), dir.path(), "mail.log.1");
+    let f = fs::File::options().write(true).open(&p).unwrap();
+    // 2024-01-01T06:25:00Z, when logrotate ran.
+    f.set_modified(UNIX_EPOCH + Duration::from_secs(1_704_090_300))
+        .unwrap();
+    drop(f);
+    let out = tempfile::tempdir().unwrap();
+    scan(&[&p], out.path(), &[], 0);
+    assert_rollover(out.path());
+    assert!(manifest(out.path())["mail.log.1"]["year_rule"].starts_with("mtime 2024-01-01"));
+}
+
+#[test]
+fn local_times_are_read_in_the_named_zone() {
+    let out = tempfile::tempdir().unwrap();
+    scan(
+        &[&data("postfix/mixed-ids.log")],
+        out.path(),
+        &["--year", "2023", "--tz", "Europe/London"],
+        0,
+    );
+    let d = domains_by(out.path(), "domain");
+    // 06:52 in London in July is 05:52 UTC.
+    assert_eq!(d["gmial.com"]["first_seen"], "2023-07-05T05:52:11Z");
+    assert_eq!(run_json(out.path())["time_zone"], "Europe/London");
+}
+
+#[test]
+fn short_and_long_queue_ids_in_one_log() {
+    let out = tempfile::tempdir().unwrap();
+    scan(
+        &[&data("postfix/mixed-ids.log")],
+        out.path(),
+        &["--year", "2023"],
+        0,
+    );
+    let d = domains_by(out.path(), "domain");
+    let g = &d["gmial.com"];
+    assert_eq!(
+        (
+            g["messages"].as_str(),
+            g["recipients"].as_str(),
+            g["bytes_sent"].as_str()
+        ),
+        ("2", "2", "4166")
+    );
+    // The null sender counts as a sender of its own.
+    assert_eq!(g["senders"], "2");
+    assert_eq!(d["gmail.com"]["deliveries_bounced"], "1");
+    assert_eq!(d["gmail.com"]["bytes_sent"], "0");
+}
+
+#[test]
+fn byte_identical_inputs_count_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = data("postfix/mixed-ids.log");
+    copy_as(&src, dir.path(), "mail.log.1");
+    copy_as(&src, dir.path(), "copy-of-mail.log.1");
+    fs::write(
+        dir.path().join("mail.log.1.gz"),
+        gzip(&fs::read(&src).unwrap()),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    scan(&[dir.path()], out.path(), &["--year", "2023"], 0);
+    assert_eq!(
+        domains_by(out.path(), "domain")["gmial.com"]["messages"],
+        "2"
+    );
+    let m = manifest(out.path());
+    assert_eq!(m["copy-of-mail.log.1"]["status"], "ok");
+    for dup in ["mail.log.1", "mail.log.1.gz"] {
+        assert_eq!(m[dup]["status"], "duplicate");
+        assert!(m[dup]["duplicate_of"].ends_with("copy-of-mail.log.1"));
+    }
+    assert_eq!(
+        m["mail.log.1.gz"]["content_sha256"],
+        m["mail.log.1"]["sha256"]
+    );
+    assert_ne!(m["mail.log.1.gz"]["sha256"], m["mail.log.1"]["sha256"]);
+    assert_eq!(run_json(out.path())["inputs"]["duplicates"], 2);
+}
+
+#[test]
+fn truncated_gzip_keeps_what_was_read() {
+    let big: String = (0..20_000)
+        .map(|i| {
+            format!(
+                "Jul  5 06:52:11 mx1 postfix/cleanup[3]: Q{i:08X}: message-id=<{i}@example.org>\n\
+                 Jul  5 06:52:11 mx1 postfix/qmgr[1]: Q{i:08X}: from=<a@example.org>, size=100, nrcpt=1 (queue active)\n\
+                 Jul  5 06:52:12 mx1 postfix/smtp[2]: Q{i:08X}: to=<u{i}@army.ml>, relay=mx[192.0.2.1]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 ok)\n\
+                 Jul  5 06:52:12 mx1 postfix/qmgr[1]: Q{i:08X}: removed\n"
+            )
+        })
+        .collect();
+    let mut gz = gzip(big.as_bytes());
+    let full = gz.len();
+    gz.truncate(full / 2);
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("mail.log.2.gz");
+    fs::write(&p, &gz).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let r = scan(&[&p], out.path(), &["--year", "2023"], 1);
+    assert!(r.stderr.contains("truncated"), "{}", r.stderr);
+    let m = &manifest(out.path())["mail.log.2.gz"];
+    assert_eq!(m["status"], "damaged");
+    assert!(m["error"].contains("stopped at byte"), "{}", m["error"]);
+    assert_eq!(
+        m["size"],
+        (full / 2).to_string(),
+        "the whole file was hashed"
+    );
+    let read: u64 = m["lines_read"].parse().unwrap();
+    assert!(read > 1000 && read < 80_000, "{read}");
+    let sent: u64 = domains_by(out.path(), "domain")["army.ml"]["deliveries_sent"]
+        .parse()
+        .unwrap();
+    assert!(sent > 250 && sent < 20_000, "{sent}");
+    assert_eq!(run_json(out.path())["complete"], false);
+}
+
+#[test]
+fn gzip_with_zero_padding_is_whole_and_garbage_is_damage() {
+    let src = fs::read(data("postfix/mixed-ids.log")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut padded = gzip(&src);
+    padded.extend(vec![0u8; 1000]);
+    fs::write(dir.path().join("padded.gz"), &padded).unwrap();
+    let mut two = gzip(&src[..src.len() / 2]);
+    two.extend(gzip(&src[src.len() / 2..]));
+    two.extend(b"GARBAGE");
+    fs::write(dir.path().join("garbage.gz"), &two).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    scan(&[dir.path()], out.path(), &["--year", "2023"], 1);
+    let m = manifest(out.path());
+    assert_eq!(m["padded.gz"]["status"], "ok");
+    assert!(m["padded.gz"]["notes"].contains("1000 bytes of zero padding"));
+    assert_eq!(m["garbage.gz"]["status"], "damaged");
+    assert!(m["garbage.gz"]["notes"].contains("2 gzip members"));
+    assert_eq!(m["garbage.gz"]["lines_read"], m["padded.gz"]["lines_read"]);
+}
+
+#[test]
+fn hostile_bytes_are_counted_not_fatal() {
+    let mut log = fs::read(data("postfix/mixed-ids.log")).unwrap();
+    log.extend_from_slice(b"\0\0\0\0\0\0\0\0\0\0\n");
+    log.extend_from_slice(
+        b"\0\0\0Jul  5 06:53:00 mx1 postfix/smtpd[9]: connect from x[192.0.2.5]\n",
+    );
+    log.extend_from_slice(b"Jul  5 06:53:00 mx1 postfix/smtp[9]: Q1\0X: to=<a@b>\n");
+    log.extend(std::iter::repeat_n(b'A', 200_000));
+    log.extend_from_slice(b"\n\xff\xfe\xfd not text\n\n   \n");
+    log.extend_from_slice("Jul  5 06:53:01 mx1 postfix/smtp[9]: QQQQQ1: to=<\u{1b}[31m@evil\u{7}.example>, relay=mx[192.0.2.9]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (ok)\n".as_bytes());
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("hostile.log");
+    fs::write(&p, &log).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let r = scan(&[&p], out.path(), &["--year", "2023"], 0);
+    assert!(!r.stderr.contains('\u{1b}'));
+    let m = &manifest(out.path())["hostile.log"];
+    assert_eq!(m["skipped_nul_bytes"], "2");
+    assert_eq!(m["skipped_too_long"], "1");
+    assert_eq!(m["skipped_no_timestamp"], "1");
+    assert_eq!(m["skipped_blank"], "2");
+    assert_eq!(m["skipped_informational"], "1");
+    let total: u64 = ["lines_used", "lines_skipped"]
+        .iter()
+        .map(|c| m[*c].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(
+        m["lines_read"],
+        total.to_string(),
+        "every line is used or skipped"
+    );
+    let d = domains_by(out.path(), "domain");
+    assert!(d.contains_key("evil\u{7}.example"), "{:?}", d.keys());
+}
+
+#[test]
+fn unknown_format_is_reported_with_a_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("notes.txt"),
+        "Case 2023-117: evidence list\nitem 1\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let r = scan(&[dir.path()], out.path(), &[], 0);
+    assert!(r
+        .stderr
+        .contains("notes.txt: not a mail log in any known format; first line: Case 2023-117"));
+    let m = &manifest(out.path())["notes.txt"];
+    assert_eq!(
+        (m["status"].as_str(), m["skipped_unknown_format"].as_str()),
+        ("unknown-format", "2")
+    );
+}
+
+#[test]
+fn standard_input() {
+    let out = tempfile::tempdir().unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_misdirect"))
+        .args(["scan", "-", "--year", "2023", "-q", "--out"])
+        .arg(out.path())
+        .stdin(fs::File::open(data("postfix/mixed-ids.log")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(child.status.code(), Some(0));
+    assert_eq!(
+        domains_by(out.path(), "domain")["gmial.com"]["messages"],
+        "2"
+    );
+    assert_eq!(manifest(out.path())["<stdin>"]["status"], "ok");
+}
+
+#[test]
+fn missing_input_makes_the_run_incomplete() {
+    let out = tempfile::tempdir().unwrap();
+    let r = scan(
+        &[
+            &data("postfix/mixed-ids.log"),
+            Path::new("/nonexistent/mail.log"),
+        ],
+        out.path(),
+        &["--year", "2023"],
+        1,
+    );
+    assert!(r
+        .stderr
+        .contains("/nonexistent/mail.log: no such file or folder"));
+    assert_eq!(
+        domains_by(out.path(), "domain")["gmial.com"]["messages"],
+        "2"
+    );
+}
+
+#[test]
+fn unsupported_compression_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("mail.log.Z"), [0x1f, 0x9d, 0x90, 1, 2, 3]).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let r = scan(&[dir.path()], out.path(), &[], 1);
+    assert!(
+        r.stderr.contains("compress (.Z)-compressed"),
+        "{}",
+        r.stderr
+    );
+}

@@ -1,0 +1,108 @@
+//! Property tests: arbitrary input never panics the parsers or the reader,
+//! and normalising a domain is idempotent.
+
+use misdirect::aggregate::Census;
+use misdirect::correlate::Correlator;
+use misdirect::domain::normalize_domain;
+use misdirect::input::decode::RawReader;
+use misdirect::input::lines::{read_lines, LineHandler};
+use misdirect::parse::syslog::{PostfixNames, SyslogParser};
+use misdirect::parse::LineParser;
+use misdirect::progress::Counter;
+use misdirect::time::{Clock, YearRule, Zone, DAY};
+use proptest::prelude::*;
+
+fn parser() -> SyslogParser {
+    SyslogParser::new(
+        Clock::new(YearRule::FirstLine(2023), Zone::utc()),
+        PostfixNames::new(&[]),
+    )
+}
+
+/// Postfix-shaped lines with hostile pieces.
+fn postfix_line() -> impl Strategy<Value = Vec<u8>> {
+    let stamp = prop_oneof![
+        Just("Jul  7 10:12:01".to_string()),
+        Just("2023-07-17T10:12:01.123+01:00".to_string()),
+        Just("<22>1 2023-07-17T10:12:01Z".to_string()),
+        "[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2}",
+    ];
+    let body = prop_oneof![
+        "from=<[^>]{0,20}>, size=[0-9]{0,25}, nrcpt=1 \\(queue active\\)",
+        "to=<[^>]{0,20}>, (orig_to=<.{0,10}>, )?relay=.{0,20}, delay=1, dsn=.{0,6}, status=(sent|bounced|deferred|expired|x).{0,20}",
+        "removed",
+        "from=<.{0,10}>, status=expired, returned to sender",
+        "reject: .{0,40} to=<.{0,20}>.{0,10}",
+        "message-id=<.{0,20}",
+        ".{0,60}",
+    ];
+    (
+        stamp,
+        "[a-z0-9]{0,5}",
+        "postfix(-x)?/(qmgr|smtp|cleanup|local|lmtp|x)",
+        "[0-9A-Za-z]{0,40}",
+        body,
+    )
+        .prop_map(|(s, h, p, q, b)| format!("{s} {h} {p}[1]: {q}: {b}").into_bytes())
+}
+
+struct Lines<'a>(&'a mut SyslogParser, Correlator<Census>);
+
+impl LineHandler for Lines<'_> {
+    fn begin(&mut self, _head: &[u8]) {}
+    fn line(&mut self, line: &[u8], n: u64, _nul: bool) {
+        self.1.set_line(n);
+        self.0.parse_line(line, &mut self.1);
+    }
+    fn too_long(&mut self, _n: u64) {}
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn parser_never_panics_on_bytes(line in proptest::collection::vec(any::<u8>(), 0..300)) {
+        let mut p = parser();
+        let mut c = Correlator::new(0, DAY, Census::new());
+        p.parse_line(&line, &mut c);
+        let _ = c.finish();
+    }
+
+    #[test]
+    fn parser_never_panics_on_postfix_shaped_lines(lines in proptest::collection::vec(postfix_line(), 1..20)) {
+        let mut p = parser();
+        let mut c = Correlator::new(0, DAY, Census::new());
+        for l in &lines {
+            p.parse_line(l, &mut c);
+        }
+        let (mut census, loose) = c.finish();
+        misdirect::correlate::join::join_fragments(loose, DAY, &mut census);
+        let _ = census.rows();
+    }
+
+    #[test]
+    fn domain_normalisation_is_idempotent(raw in prop_oneof![
+        proptest::collection::vec(any::<u8>(), 0..40),
+        "[a-zA-Z0-9.\\-ü]{0,30}".prop_map(String::into_bytes),
+        "\\PC{0,20}".prop_map(String::into_bytes),
+    ]) {
+        let mut once = Vec::new();
+        normalize_domain(&raw, &mut once);
+        let mut twice = Vec::new();
+        normalize_domain(&once, &mut twice);
+        prop_assert_eq!(once, twice);
+    }
+
+    #[test]
+    fn reader_never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2000), magic in 0usize..6) {
+        let prefixes: [&[u8]; 6] = [b"", &[0x1f, 0x8b], b"BZh9", &[0xfd, b'7', b'z', b'X', b'Z', 0], &[0x28, 0xb5, 0x2f, 0xfd], b"Jul  7 10:12:01 h postfix/qmgr[1]: "];
+        let mut data = prefixes[magic].to_vec();
+        data.extend(bytes);
+        let mut p = parser();
+        let mut h = Lines(&mut p, Correlator::new(0, DAY, Census::new()));
+        for pipeline in [false, true] {
+            let raw = RawReader::new(std::io::Cursor::new(data.clone()), Counter::none());
+            let _ = read_lines(raw, pipeline, &mut h);
+        }
+    }
+}

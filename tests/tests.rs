@@ -1,0 +1,14 @@
+//! Integration tests: the `misdirect` binary run on real and hand-made logs.
+//! One binary (see Cargo.toml); each module is one area.
+
+// Exact per-domain counts on logs captured from a real Postfix.
+mod real_postfix;
+// Hand-made fixtures for the edge cases: years, compression, damage.
+mod fixtures;
+// Same reports whatever the thread count or the order of the paths.
+mod reproducibility;
+// Exit statuses and usage errors.
+mod cli;
+// Property tests: parsers never panic, normalisation is idempotent.
+mod properties;
+mod util;

@@ -1,0 +1,129 @@
+//! Helpers: run the binary, read its reports.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `misdirect` with `args`.
+pub fn misdirect(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_misdirect"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run misdirect");
+    Run {
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs `misdirect scan PATHS --out DIR -q` plus `extra`; asserts the exit
+/// status.
+pub fn scan(paths: &[&Path], out: &Path, extra: &[&str], status: i32) -> Run {
+    let mut args: Vec<String> = vec!["scan".into()];
+    args.extend(paths.iter().map(|p| p.display().to_string()));
+    args.extend(["--out".into(), out.display().to_string(), "-q".into()]);
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = misdirect(&refs);
+    assert_eq!(r.status, status, "stderr:\n{}", r.stderr);
+    r
+}
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn data(rel: &str) -> PathBuf {
+    root().join("tests/data").join(rel)
+}
+
+/// A CSV file as rows of column -> value.
+pub fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .map(String::from)
+                .zip(rec.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// `domains.csv` keyed by `key` (e.g. `domain` or `unicode_domain`).
+pub fn domains_by(out: &Path, key: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+    read_csv(&out.join("domains.csv"))
+        .into_iter()
+        .map(|r| (r[key].clone(), r))
+        .collect()
+}
+
+/// The manifest rows keyed by file name.
+pub fn manifest(out: &Path) -> BTreeMap<String, BTreeMap<String, String>> {
+    read_csv(&out.join("manifest.csv"))
+        .into_iter()
+        .map(|r| {
+            let name = Path::new(&r["path"])
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (name, r)
+        })
+        .collect()
+}
+
+pub fn run_json(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap()
+}
+
+/// The columns of `domains.csv` that the expected-counts files hold.
+pub const COUNT_COLUMNS: [&str; 8] = [
+    "messages",
+    "recipients",
+    "deliveries_sent",
+    "deliveries_bounced",
+    "deliveries_deferred",
+    "deliveries_expired",
+    "bytes_sent",
+    "senders",
+];
+
+/// Asserts that a report's per-domain counts equal an expected-counts CSV
+/// (whose `domain` column is the Unicode spelling).
+pub fn assert_counts(out: &Path, expected_csv: &Path) {
+    let got = domains_by(out, "unicode_domain");
+    let expected = read_csv(expected_csv);
+    let mut problems = Vec::new();
+    for e in &expected {
+        let d = &e["domain"];
+        match got.get(d) {
+            None => problems.push(format!("{d}: missing")),
+            Some(g) => {
+                for c in COUNT_COLUMNS {
+                    if g[c] != e[c] {
+                        problems.push(format!("{d} {c}: expected {}, got {}", e[c], g[c]));
+                    }
+                }
+            }
+        }
+    }
+    for d in got.keys() {
+        if !expected.iter().any(|e| &e["domain"] == d) {
+            problems.push(format!("{d}: not expected"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
