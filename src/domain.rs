@@ -75,7 +75,7 @@ pub fn is_normal_ascii(d: &[u8]) -> bool {
         && d.iter().all(|&c| {
             c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.' || c == b'_'
         })
-        && memchr::memmem::find(d, b"xn--").is_none()
+        && !d.windows(4).any(|w| w == b"xn--")
 }
 
 /// Normalises a domain as logged into `out` (cleared first).

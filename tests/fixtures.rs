@@ -142,9 +142,11 @@ fn byte_identical_inputs_count_once() {
         assert!(m[dup]["duplicate_of"].ends_with("copy-of-mail.log.1"));
     }
     assert_eq!(
-        m["mail.log.1.gz"]["content_sha256"],
-        m["mail.log.1"]["sha256"]
+        m["mail.log.1.gz"]["content_blake3"],
+        m["mail.log.1"]["content_blake3"]
     );
+    let content = blake3::hash(&fs::read(&src).unwrap());
+    assert_eq!(m["mail.log.1"]["content_blake3"], content.to_hex().as_str());
     assert_ne!(m["mail.log.1.gz"]["sha256"], m["mail.log.1"]["sha256"]);
     assert_eq!(run_json(out.path())["inputs"]["duplicates"], 2);
 }

@@ -1,7 +1,7 @@
 //! The recipient-domain census: for every recipient domain, how many
 //! messages, recipients, deliveries by final status, bytes and senders.
 
-use std::collections::{HashMap, HashSet};
+use hashbrown::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::correlate::{Message, MessageSink};
@@ -235,11 +235,8 @@ impl Census {
 }
 
 fn stats_for<'m>(domains: &'m mut Map<DomainStats>, domain: &[u8]) -> &'m mut DomainStats {
-    // Two lookups on a miss only; the key is allocated once per domain.
-    if !domains.contains_key(domain) {
-        domains.insert(domain.into(), DomainStats::default());
-    }
-    domains.get_mut(domain).expect("inserted above")
+    // One lookup; the key is allocated once per domain, on insertion.
+    domains.entry_ref(domain).or_default()
 }
 
 /// One row of `domains.csv`.
@@ -316,16 +313,12 @@ impl MessageSink for Census {
             if new_message {
                 stats.messages += 1;
                 if let Some(s) = sender {
-                    if !stats.senders.contains(s) {
-                        stats.senders.insert(s.into());
-                    }
+                    stats.senders.get_or_insert_with(s, |s| s.into());
                 }
             }
             stats.deliveries[status as usize] += 1;
             let local = unquote_local(addr.local);
-            if !stats.recipients.contains(&*local) {
-                stats.recipients.insert((*local).into());
-            }
+            stats.recipients.get_or_insert_with(&*local, |l| l.into());
             stats.first_seen = min_opt(stats.first_seen, Some(r.first_time));
             stats.last_seen = max_opt(stats.last_seen, Some(r.last_time));
             if status == Status::Sent {

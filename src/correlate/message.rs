@@ -48,6 +48,8 @@ pub struct Recipient {
 #[derive(Debug, Default)]
 pub struct Message {
     buf: Vec<u8>,
+    /// Queue or message ID, as logged.
+    pub queue_id: Span,
     pub sender: Option<Span>,
     pub size: Option<u64>,
     pub first_time: Micros,
@@ -71,8 +73,9 @@ const INDEX_AFTER: usize = 16;
 
 impl Message {
     /// Resets a recycled message for a new first line.
-    pub fn reset(&mut self, time: Micros, at: LineRef) {
+    pub fn reset(&mut self, queue_id: &[u8], time: Micros, at: LineRef) {
         self.buf.clear();
+        self.queue_id = self.push(queue_id);
         self.sender = None;
         self.size = None;
         self.first_time = time;
@@ -295,7 +298,7 @@ mod tests {
     #[test]
     fn final_outcome_wins_and_deferrals_count() {
         let mut m = Message::default();
-        m.reset(0, LineRef::default());
+        m.reset(b"Q1", 0, LineRef::default());
         m.record_delivery(&d("a@x", Status::Deferred), 1, LineRef { file: 0, line: 1 });
         m.record_delivery(&d("a@x", Status::Deferred), 2, LineRef { file: 0, line: 2 });
         m.record_delivery(&d("a@x", Status::Sent), 3, LineRef { file: 0, line: 3 });
@@ -312,7 +315,7 @@ mod tests {
     #[test]
     fn many_recipients_use_the_index() {
         let mut m = Message::default();
-        m.reset(0, LineRef::default());
+        m.reset(b"Q2", 0, LineRef::default());
         for round in 0..2 {
             for i in 0..100 {
                 let to = format!("u{i}@x");
@@ -334,7 +337,7 @@ mod tests {
     #[test]
     fn absorb_joins_fragments() {
         let mut a = Message::default();
-        a.reset(10, LineRef { file: 0, line: 5 });
+        a.reset(b"Q3", 10, LineRef { file: 0, line: 5 });
         a.set_arrival(b"s@example.org", Some(1234));
         a.record_delivery(
             &d("a@x", Status::Deferred),
@@ -342,7 +345,7 @@ mod tests {
             LineRef { file: 0, line: 6 },
         );
         let mut b = Message::default();
-        b.reset(20, LineRef { file: 1, line: 1 });
+        b.reset(b"Q3", 20, LineRef { file: 1, line: 1 });
         b.record_delivery(
             &d("a@x", Status::Deferred),
             20,

@@ -40,14 +40,41 @@ pub struct Fragment {
 /// input) are keyed by a prefix and a hash of the whole.
 const KEY_BYTES: usize = 48;
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 struct Key {
     host: u32,
     len: u8,
     id: [u8; KEY_BYTES],
 }
 
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        // Unused bytes are zero, so the whole fixed-size array compares
+        // (vector instructions, no `memcmp` call).
+        self.host == other.host && self.len == other.len && self.id == other.id
+    }
+}
+
+impl Eq for Key {}
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        h.write_u32(self.host);
+        h.write(self.used());
+    }
+}
+
 impl Key {
+    /// The bytes of the key that are in use.
+    fn used(&self) -> &[u8] {
+        let n = if self.len == u8::MAX {
+            KEY_BYTES
+        } else {
+            self.len as usize
+        };
+        &self.id[..n]
+    }
+
     fn new(host: u32, id: &[u8]) -> Key {
         let mut k = Key {
             host,
@@ -83,7 +110,10 @@ pub struct Correlator<S: MessageSink> {
     hosts: Vec<Host>,
     last_host: usize,
     open: HashMap<Key, usize, foldhash::fast::RandomState>,
-    slots: Vec<(Box<[u8]>, Message)>,
+    slots: Vec<Message>,
+    /// The key and slot of the last event: consecutive lines are often of
+    /// one message, and this spares the hash lookup.
+    last: Option<(Key, usize)>,
     free_slots: Vec<usize>,
     spare: Vec<Message>,
     now: Micros,
@@ -104,6 +134,7 @@ impl<S: MessageSink> Correlator<S> {
             last_host: usize::MAX,
             open: HashMap::default(),
             slots: Vec::new(),
+            last: None,
             free_slots: Vec::new(),
             spare: Vec::new(),
             now: Micros::MIN,
@@ -153,34 +184,41 @@ impl<S: MessageSink> Correlator<S> {
     /// The open message for a key, opened if there is none, or if the open
     /// one has been idle for longer than the gap (a reused queue ID).
     fn slot(&mut self, key: Key, queue_id: &[u8], time: Micros) -> usize {
-        if let Some(&slot) = self.open.get(&key) {
-            if time - self.slots[slot].1.last_time <= self.gap {
+        let found = match self.last {
+            Some((k, s)) if k == key => Some(s),
+            _ => self.open.get(&key).copied(),
+        };
+        if let Some(slot) = found {
+            if time - self.slots[slot].last_time <= self.gap {
+                self.last = Some((key, slot));
                 return slot;
             }
             self.open.remove(&key);
             self.finish_slot(key.host as usize, slot);
         }
         let mut msg = self.spare.pop().unwrap_or_default();
-        msg.reset(time, self.at());
+        msg.reset(queue_id, time, self.at());
         let slot = match self.free_slots.pop() {
             Some(s) => {
-                self.slots[s] = (queue_id.into(), msg);
+                self.slots[s] = msg;
                 s
             }
             None => {
-                self.slots.push((queue_id.into(), msg));
+                self.slots.push(msg);
                 self.slots.len() - 1
             }
         };
         self.open.insert(key, slot);
+        self.last = Some((key, slot));
         slot
     }
 
     /// Finishes a message: to the sink, or kept loose if it may continue in
     /// another file.
     fn finish_slot(&mut self, host: usize, slot: usize) {
-        let (queue_id, msg) = std::mem::take(&mut self.slots[slot]);
+        let msg = std::mem::take(&mut self.slots[slot]);
         self.free_slots.push(slot);
+        self.last = None;
         let h = &self.hosts[host];
         // Begun before this file (no creating line) near the file's start:
         // its earlier lines may be at the end of the previous file. (A
@@ -190,11 +228,11 @@ impl<S: MessageSink> Correlator<S> {
         if continued {
             self.loose.push(Fragment {
                 host: h.name.clone(),
-                queue_id,
+                queue_id: msg.bytes(msg.queue_id).into(),
                 msg,
             });
         } else {
-            self.sink.message(&h.name, &queue_id, &msg);
+            self.sink.message(&h.name, msg.bytes(msg.queue_id), &msg);
             self.spare.push(msg);
         }
     }
@@ -205,7 +243,7 @@ impl<S: MessageSink> Correlator<S> {
         let stale: Vec<(Key, usize)> = self
             .open
             .iter()
-            .filter(|(_, &slot)| self.slots[slot].1.last_time < cutoff)
+            .filter(|(_, &slot)| self.slots[slot].last_time < cutoff)
             .map(|(k, &s)| (*k, s))
             .collect();
         for (key, slot) in stale {
@@ -220,15 +258,15 @@ impl<S: MessageSink> Correlator<S> {
     pub fn finish(mut self) -> (S, Vec<Fragment>) {
         let mut open: Vec<(Key, usize)> = self.open.drain().collect();
         // Deterministic order of the fragments and of the sink's calls.
-        open.sort_by_key(|&(_, slot)| self.slots[slot].1.first_line);
+        open.sort_by_key(|&(_, slot)| self.slots[slot].first_line);
         for (key, slot) in open {
             let host = key.host as usize;
-            let recent = self.slots[slot].1.last_time >= self.hosts[host].last - self.gap;
+            let recent = self.slots[slot].last_time >= self.hosts[host].last - self.gap;
             if recent {
-                let (queue_id, msg) = std::mem::take(&mut self.slots[slot]);
+                let msg = std::mem::take(&mut self.slots[slot]);
                 self.loose.push(Fragment {
                     host: self.hosts[host].name.clone(),
-                    queue_id,
+                    queue_id: msg.bytes(msg.queue_id).into(),
                     msg,
                 });
             } else {
@@ -258,7 +296,7 @@ impl<S: MessageSink> EventSink for Correlator<S> {
         let key = Key::new(host as u32, e.queue_id);
         let at = self.at();
         let mut slot = self.slot(key, e.queue_id, e.time);
-        let msg = &self.slots[slot].1;
+        let msg = &self.slots[slot];
         let reused = match e.kind {
             // Another sender under an open queue ID, or a new message created
             // under it: the old message's `removed` line was lost and the ID
@@ -272,7 +310,7 @@ impl<S: MessageSink> EventSink for Correlator<S> {
             self.finish_slot(host, slot);
             slot = self.slot(key, e.queue_id, e.time);
         }
-        let msg = &mut self.slots[slot].1;
+        let msg = &mut self.slots[slot];
         match e.kind {
             EventKind::Start { message_id } => {
                 msg.touch(e.time);

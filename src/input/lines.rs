@@ -1,10 +1,18 @@
 //! Reading an input as lines: decompression (optionally on its own thread),
-//! content hashing, and cutting the stream into lines without copying.
+//! content hashing (BLAKE3), and cutting the content into lines without
+//! copying.
 //!
-//! With `pipeline`, one thread reads and decompresses into large blocks and
-//! another splits and parses them, so a single large file uses two cores.
-//! Blocks are recycled between the two, so the steady state allocates
-//! nothing.
+//! Small inputs are read whole: a gzip file is inflated in one call by
+//! libdeflate ([`super::inflate`]) and its lines are cut straight from the
+//! buffer. Large inputs are streamed; with `pipeline`, one thread reads and
+//! decompresses into large blocks and another splits and parses them, so a
+//! single large file uses two cores. Blocks are recycled between the two,
+//! so the steady state allocates nothing.
+//!
+//! The content hash is BLAKE3, not SHA-256: it identifies byte-identical
+//! inputs (a `.gz` and its plain twin), and SHA-256 of every decompressed
+//! byte would cost as much again as decompressing it. The file as stored
+//! gets its SHA-256 for the manifest.
 
 use std::io::{self, Read};
 use std::sync::mpsc;
@@ -57,8 +65,8 @@ pub struct ReadReport {
     /// SHA-256 of the file as stored, and its size.
     pub sha256: [u8; 32],
     pub raw_bytes: u64,
-    /// SHA-256 of the decompressed content, and its size.
-    pub content_sha256: [u8; 32],
+    /// BLAKE3 of the decompressed content, and its size.
+    pub content_blake3: [u8; 32],
     pub content_bytes: u64,
     pub lines: LineStats,
     pub notes: Vec<String>,
@@ -79,7 +87,7 @@ pub fn read_lines<R: Read + Send>(
             compression,
             sha256,
             raw_bytes,
-            content_sha256: [0; 32],
+            content_blake3: [0; 32],
             content_bytes: 0,
             lines: LineStats::default(),
             notes: Vec::new(),
@@ -111,7 +119,7 @@ pub fn read_lines<R: Read + Send>(
     };
     let Produced {
         decoder,
-        content_sha256,
+        content_blake3,
         content_bytes,
         error,
     } = produced;
@@ -122,7 +130,7 @@ pub fn read_lines<R: Read + Send>(
         compression,
         sha256,
         raw_bytes,
-        content_sha256,
+        content_blake3,
         content_bytes,
         lines: splitter.stats,
         notes,
@@ -130,9 +138,86 @@ pub fn read_lines<R: Read + Send>(
     })
 }
 
+/// Inputs read whole are inflated into at most this much memory; larger
+/// content is streamed.
+pub const WHOLE_CONTENT_LIMIT: usize = 64 << 20;
+
+/// Reads an input already held in memory (`raw`, with its SHA-256).
+pub fn read_whole(
+    raw: Vec<u8>,
+    sha256: [u8; 32],
+    handler: &mut dyn LineHandler,
+) -> io::Result<ReadReport> {
+    thread_local! {
+        // One inflate buffer per worker thread, reused from file to file.
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with_borrow_mut(|buffer| read_whole_with(raw, sha256, handler, buffer))
+}
+
+fn read_whole_with(
+    raw: Vec<u8>,
+    sha256: [u8; 32],
+    handler: &mut dyn LineHandler,
+    buffer: &mut Vec<u8>,
+) -> io::Result<ReadReport> {
+    let compression = super::decode::sniff(&raw);
+    let inflated = match compression {
+        Ok(Compression::Gzip) => {
+            super::inflate::gunzip_whole(&raw, WHOLE_CONTENT_LIMIT, buffer).ok()
+        }
+        _ => None,
+    };
+    let (content, notes): (&[u8], Vec<String>) = match (&inflated, compression) {
+        (Some(i), _) => {
+            let mut notes = Vec::new();
+            if i.members > 1 {
+                notes.push(format!("{} gzip members", i.members));
+            }
+            if i.zero_padding > 0 {
+                notes.push(format!(
+                    "{} bytes of zero padding after the last gzip member",
+                    i.zero_padding
+                ));
+            }
+            (&buffer[..i.len], notes)
+        }
+        (None, Ok(Compression::Plain)) => (&raw, Vec::new()),
+        _ => {
+            // Other compressions, damaged gzip, or too large: stream it,
+            // which also locates any damage.
+            let raw_bytes = raw.len() as u64;
+            let source = RawReader::new(io::Cursor::new(raw), crate::progress::Counter::none());
+            let mut report = read_lines(source, false, handler)?;
+            report.sha256 = sha256;
+            report.raw_bytes = raw_bytes;
+            return Ok(report);
+        }
+    };
+    // Hash and parse block by block, so each block is read from memory once
+    // and parsed while still in cache.
+    let mut splitter = Splitter::new();
+    let mut hasher = blake3::Hasher::new();
+    for block in content.chunks(BLOCK / 4) {
+        hasher.update(block);
+        splitter.feed(block, handler);
+    }
+    splitter.end(handler);
+    Ok(ReadReport {
+        compression,
+        sha256,
+        raw_bytes: raw.len() as u64,
+        content_blake3: *hasher.finalize().as_bytes(),
+        content_bytes: content.len() as u64,
+        lines: splitter.stats,
+        notes,
+        error: None,
+    })
+}
+
 struct Produced<R: Read> {
     decoder: Decoder<R>,
-    content_sha256: [u8; 32],
+    content_blake3: [u8; 32],
     content_bytes: u64,
     error: Option<ReadError>,
 }
@@ -143,8 +228,7 @@ fn produce<R: Read>(
     mut decoder: Decoder<R>,
     mut emit: impl FnMut(Vec<u8>) -> Result<Option<Vec<u8>>, ()>,
 ) -> Produced<R> {
-    use sha2::{Digest, Sha256};
-    let mut sha = Sha256::new();
+    let mut hasher = blake3::Hasher::new();
     let mut content_bytes = 0u64;
     let mut error = None;
     let mut spare: Option<Vec<u8>> = None;
@@ -174,7 +258,7 @@ fn produce<R: Read>(
             }
         }
         block.truncate(filled);
-        sha.update(&block);
+        hasher.update(&block);
         content_bytes += filled as u64;
         if !block.is_empty() {
             match emit(block) {
@@ -188,7 +272,7 @@ fn produce<R: Read>(
     }
     Produced {
         decoder,
-        content_sha256: sha.finalize().into(),
+        content_blake3: hasher.finalize().into(),
         content_bytes,
         error,
     }
@@ -336,7 +420,7 @@ mod tests {
             assert!(r.lines.unterminated_last_line);
             assert_eq!(r.content_bytes, data.len() as u64);
             assert_eq!(r.raw_bytes, data.len() as u64);
-            assert_eq!(r.sha256, r.content_sha256);
+            assert_eq!(r.content_blake3, *blake3::hash(&data).as_bytes());
             assert_eq!(h.head, b"line num");
         }
     }

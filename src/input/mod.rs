@@ -5,6 +5,7 @@
 
 pub mod decode;
 pub mod discover;
+pub mod inflate;
 pub mod lines;
 
 pub use decode::Compression;

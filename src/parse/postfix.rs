@@ -12,6 +12,17 @@ use memchr::memmem;
 use super::syslog::Header;
 use super::{Delivery, Event, EventKind, EventSink, Outcome, RelayClass, SkipReason, Status};
 
+/// ASCII letters and digits, as a table (a branch-free test per byte).
+static ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = (c as u8).is_ascii_alphanumeric();
+        c += 1;
+    }
+    t
+};
+
 /// Longest queue ID accepted (long IDs are 12-17 characters in practice).
 const MAX_QUEUE_ID: usize = 32;
 
@@ -106,11 +117,11 @@ fn parse_noqueue(h: &Header<'_>, rest: &[u8], sink: &mut dyn EventSink) -> Outco
 /// Splits `QUEUEID: rest`. Queue IDs are alphanumeric (upper-case hex for
 /// short IDs, a vowel-less base-52 alphabet for long ones).
 fn split_queue_id(msg: &[u8]) -> Option<(&[u8], &[u8])> {
-    let n = msg
+    let head = &msg[..msg.len().min(MAX_QUEUE_ID + 1)];
+    let n = head
         .iter()
-        .take(MAX_QUEUE_ID + 1)
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .count();
+        .position(|&c| !ALNUM[c as usize])
+        .unwrap_or(head.len());
     if !(5..=MAX_QUEUE_ID).contains(&n)
         || msg.get(n) != Some(&b':')
         || msg.get(n + 1) != Some(&b' ')
@@ -191,7 +202,7 @@ fn parse_delivery<'a>(body: &'a [u8], daemon: &[u8]) -> Result<Delivery<'a>, Ski
             rest = r;
             continue;
         }
-        let end = memmem::find(value, b", ").ok_or(SkipReason::Malformed)?;
+        let end = find_comma_space(value).ok_or(SkipReason::Malformed)?;
         match key {
             b"relay" => relay = &value[..end],
             b"dsn" => dsn = &value[..end],
@@ -218,9 +229,23 @@ fn take_address(b: &[u8]) -> Option<(&[u8], &[u8])> {
         }
         None
     } else {
-        let end = memmem::find(b, b", ").unwrap_or(b.len());
+        let end = find_comma_space(b).unwrap_or(b.len());
         Some((&b[..end], &b[end..]))
     }
+}
+
+/// Position of the first `, ` (fields are short: a byte loop beats
+/// building a substring searcher for every call).
+fn find_comma_space(b: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b',', &b[from..]) {
+        let at = from + i;
+        if b.get(at + 1) == Some(&b' ') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Whether a delivery went out, into a mailbox here, or back into the

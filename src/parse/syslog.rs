@@ -22,8 +22,32 @@ pub struct Header<'a> {
     pub message: &'a [u8],
 }
 
+/// The last BSD stamp seen and its instant: consecutive lines mostly share
+/// their second, so most lines skip stamp parsing and zone conversion.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StampCache {
+    stamp: [u8; 15],
+    time: Micros,
+    valid: bool,
+}
+
+/// Compares two 15-byte stamps as two overlapping words (no `memcmp` call).
+fn same_stamp(a: &[u8], b: &[u8; 15]) -> bool {
+    let word = |s: &[u8], at: usize| u64::from_ne_bytes(s[at..at + 8].try_into().expect("8 bytes"));
+    word(a, 0) == word(b, 0) && word(a, 7) == word(b, 7)
+}
+
 /// Parses the envelope of a syslog line, resolving its stamp with `clock`.
 pub fn parse_header<'a>(line: &'a [u8], clock: &mut Clock) -> Result<Header<'a>, SkipReason> {
+    parse_header_cached(line, clock, &mut StampCache::default())
+}
+
+/// [`parse_header`] with a cache of the previous line's stamp.
+pub fn parse_header_cached<'a>(
+    line: &'a [u8],
+    clock: &mut Clock,
+    cache: &mut StampCache,
+) -> Result<Header<'a>, SkipReason> {
     let mut b = line;
     if b.first() == Some(&b'<') {
         let end = memchr(b'>', &b[..b.len().min(6)]).ok_or(SkipReason::NoTimestamp)?;
@@ -41,8 +65,18 @@ pub fn parse_header<'a>(line: &'a [u8], clock: &mut Clock) -> Result<Header<'a>,
             (clock.iso(&civil, offset), &b[n..])
         }
         Some(c) if c.is_ascii_uppercase() => {
-            let (stamp, n) = parse_bsd(b).ok_or(SkipReason::NoTimestamp)?;
-            (clock.bsd(&stamp), &b[n..])
+            if cache.valid && b.len() > 15 && b[15] == b' ' && same_stamp(&b[..15], &cache.stamp) {
+                (cache.time, &b[15..])
+            } else {
+                let (stamp, n) = parse_bsd(b).ok_or(SkipReason::NoTimestamp)?;
+                let t = clock.bsd(&stamp);
+                if n == 15 {
+                    cache.stamp.copy_from_slice(&b[..15]);
+                    cache.time = t;
+                    cache.valid = true;
+                }
+                (t, &b[n..])
+            }
         }
         _ => return Err(SkipReason::NoTimestamp),
     };
@@ -51,11 +85,14 @@ pub fn parse_header<'a>(line: &'a [u8], clock: &mut Clock) -> Result<Header<'a>,
     let sp = memchr(b' ', rest).ok_or(SkipReason::Malformed)?;
     let host = &rest[..sp];
     let rest = &rest[sp + 1..];
-    if rest.starts_with(b"last message repeated") || rest.starts_with(b"--- last message repeated")
-    {
-        return Err(SkipReason::SyslogRepeat);
-    }
-    let (program, message) = split_tag(rest).ok_or(SkipReason::OtherProgram)?;
+    let Some((program, message)) = split_tag(rest) else {
+        if rest.starts_with(b"last message repeated")
+            || rest.starts_with(b"--- last message repeated")
+        {
+            return Err(SkipReason::SyslogRepeat);
+        }
+        return Err(SkipReason::OtherProgram);
+    };
     Ok(Header {
         time,
         host,
@@ -131,10 +168,7 @@ fn trim_start_spaces(b: &[u8]) -> &[u8] {
 
 /// Splits `prog[pid]: message` or `prog: message`.
 fn split_tag(b: &[u8]) -> Option<(&[u8], &[u8])> {
-    let end = b
-        .iter()
-        .take(256)
-        .position(|&c| c == b'[' || c == b':' || c == b' ')?;
+    let end = memchr::memchr3(b'[', b':', b' ', &b[..b.len().min(256)])?;
     let program = &b[..end];
     if program.is_empty() {
         return None;
@@ -181,6 +215,13 @@ impl PostfixNames {
 
     /// The daemon (last `/` part) if `program` is a Postfix program.
     pub fn daemon<'a>(&self, program: &'a [u8]) -> Option<&'a [u8]> {
+        if let Some(rest) = program.strip_prefix(b"postfix/") {
+            // The common case: `postfix/qmgr`, `postfix/submission/smtpd`.
+            return Some(match memchr::memrchr(b'/', rest) {
+                Some(i) => &rest[i + 1..],
+                None => rest,
+            });
+        }
         let ok = self.names.iter().any(|n| {
             program.starts_with(n) && matches!(program.get(n.len()), None | Some(b'/') | Some(b'-'))
         });
@@ -197,6 +238,7 @@ impl PostfixNames {
 /// Parser for syslog files holding mail-transport lines.
 pub struct SyslogParser {
     clock: Clock,
+    stamps: StampCache,
     postfix: PostfixNames,
     saw_postfix: bool,
 }
@@ -205,6 +247,7 @@ impl SyslogParser {
     pub fn new(clock: Clock, postfix: PostfixNames) -> SyslogParser {
         SyslogParser {
             clock,
+            stamps: StampCache::default(),
             postfix,
             saw_postfix: false,
         }
@@ -213,7 +256,7 @@ impl SyslogParser {
 
 impl LineParser for SyslogParser {
     fn parse_line(&mut self, line: &[u8], sink: &mut dyn EventSink) -> Outcome {
-        let header = match parse_header(line, &mut self.clock) {
+        let header = match parse_header_cached(line, &mut self.clock, &mut self.stamps) {
             Ok(h) => h,
             Err(reason) => return Outcome::Skipped(reason),
         };

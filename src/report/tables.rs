@@ -42,7 +42,7 @@ pub fn manifest(files: &[FileRecord]) -> Table {
     t.push("size", n(&|f| f.size));
     t.push("sha256", s(&|f| f.sha256.map(hex).unwrap_or_default()));
     t.push(
-        "content_sha256",
+        "content_blake3",
         s(&|f| f.content_key().map(hex).unwrap_or_default()),
     );
     t.push("content_bytes", n(&|f| f.content_bytes));

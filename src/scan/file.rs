@@ -11,7 +11,7 @@ use crate::aggregate::Census;
 use crate::correlate::{Correlator, Fragment};
 use crate::input::decode::RawReader;
 use crate::input::discover::describe_io;
-use crate::input::lines::{read_lines, LineHandler, ReadReport};
+use crate::input::lines::{read_lines, read_whole, LineHandler, ReadReport};
 use crate::input::{InputKind, InputSpec};
 use crate::parse::detect::{detect, Detection, Format};
 use crate::parse::syslog::SyslogParser;
@@ -20,6 +20,9 @@ use crate::time::year::date_in_file_name;
 use crate::time::{Clock, Micros, YearRule, YearSource};
 
 use super::{FileRecord, FileStatus, ScanContext};
+
+/// Files up to this size are read into memory whole.
+const WHOLE_RAW_LIMIT: u64 = 16 << 20;
 
 /// What reading one input gave.
 pub struct FileResult {
@@ -56,10 +59,20 @@ pub fn process_file(index: u32, spec: &InputSpec, ctx: &ScanContext) -> FileResu
         used: 0,
         skipped: SkipCounts::default(),
     };
-    // Small inputs are not worth a second thread.
-    let pipeline = ctx.pipeline && (spec.kind != InputKind::File || spec.size >= 2 * 1024 * 1024);
-    let raw = RawReader::new(reader, ctx.progress.clone());
-    let report = read_lines(raw, pipeline, &mut handler);
+    let mut raw = RawReader::new(reader, ctx.progress.clone());
+    let report = if spec.kind == InputKind::File && spec.size <= WHOLE_RAW_LIMIT {
+        // Small files are read whole (a gzip one is inflated in one call).
+        let mut buf = Vec::with_capacity(spec.size as usize);
+        match raw.read_to_end(&mut buf) {
+            Ok(_) => match raw.finish() {
+                Ok((sha256, _)) => read_whole(buf, sha256, &mut handler),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        }
+    } else {
+        read_lines(raw, ctx.pipeline, &mut handler)
+    };
     let Handler {
         mut parser,
         detection,
@@ -114,9 +127,7 @@ fn describe(
     match report.compression {
         Ok(c) => {
             record.compression = c.as_str().to_string();
-            if c != crate::input::Compression::Plain {
-                record.content_sha256 = Some(report.content_sha256);
-            }
+            record.content_blake3 = Some(report.content_blake3);
         }
         Err(name) => {
             record.compression = name.to_string();
@@ -238,13 +249,13 @@ impl LineHandler for Handler<'_> {
                 return;
             }
         }
-        if line.is_empty() || line.trim_ascii().is_empty() {
-            self.skipped.add(SkipReason::Blank);
-            return;
-        }
         self.correlator.set_line(number);
         match parser.parse_line(line, &mut self.correlator) {
             Outcome::Used => self.used += 1,
+            // Checked only here: blank lines are rare, and never parse.
+            Outcome::Skipped(_) if line.trim_ascii().is_empty() => {
+                self.skipped.add(SkipReason::Blank)
+            }
             Outcome::Skipped(r) => self.skipped.add(r),
         }
     }

@@ -84,8 +84,8 @@ pub struct FileRecord {
     /// Bytes read from the file as stored.
     pub size: u64,
     pub sha256: Option<[u8; 32]>,
-    /// SHA-256 of the decompressed content (compressed inputs only).
-    pub content_sha256: Option<[u8; 32]>,
+    /// BLAKE3 of the decompressed content.
+    pub content_blake3: Option<[u8; 32]>,
     pub content_bytes: u64,
     pub compression: String,
     pub format: String,
@@ -110,7 +110,7 @@ impl FileRecord {
             discovered_size: spec.size,
             size: 0,
             sha256: None,
-            content_sha256: None,
+            content_blake3: None,
             content_bytes: 0,
             compression: String::new(),
             format: String::new(),
@@ -130,7 +130,7 @@ impl FileRecord {
 
     /// The hash that identifies the content: of the decompressed bytes.
     pub fn content_key(&self) -> Option<[u8; 32]> {
-        self.content_sha256.or(self.sha256)
+        self.content_blake3
     }
 }
 
