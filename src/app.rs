@@ -2,15 +2,16 @@
 //! pipeline and the reports, and the one place that prints.
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::Context;
 
-use crate::config::{Command, ScanConfig};
+use crate::config::{Command, MatchConfig, PermuteConfig, ScanConfig};
 use crate::report::csv::CsvWriter;
 use crate::report::parquet::ParquetTableWriter;
-use crate::report::run_json::{self, RunInfo};
+use crate::report::run_json::{self, LookalikeRun, RunInfo};
 use crate::report::text::escape_for_display;
-use crate::report::{summary, tables, OutDir, ReportError, TableWriter};
+use crate::report::{summary, tables, OutDir, ReportError, Table, TableWriter, Values};
 use crate::time::Micros;
 
 /// How a run ended.
@@ -28,7 +29,150 @@ pub enum Exit {
 pub fn run(command: Command) -> anyhow::Result<Exit> {
     match command {
         Command::Scan(cfg) => scan(&cfg),
+        Command::Match(cfg) => match_domains(&cfg),
+        Command::Permute(cfg) => permute(&cfg),
     }
+}
+
+/// `misdirect match`: one line (or CSV row) per domain.
+fn match_domains(cfg: &MatchConfig) -> anyhow::Result<Exit> {
+    let results = crate::lookalike::detect::classify_domains(&cfg.targets, &cfg.domains);
+    let mut t = Table::new("match");
+    let col = |g: &dyn Fn(&Option<crate::lookalike::Finding>) -> String| {
+        Values::Str(results.iter().map(|(_, f)| g(f)).collect())
+    };
+    t.push(
+        "domain",
+        Values::Str(results.iter().map(|(d, _)| d.clone()).collect()),
+    );
+    t.push(
+        "intended",
+        col(&|f| f.as_ref().map(|f| f.intended.clone()).unwrap_or_default()),
+    );
+    t.push(
+        "kind",
+        col(&|f| f.as_ref().map(|f| f.class.detail()).unwrap_or_default()),
+    );
+    t.push(
+        "edit_location",
+        col(&|f| f.as_ref().map(|f| f.class.location()).unwrap_or_default()),
+    );
+    t.push(
+        "distance",
+        col(&|f| {
+            f.as_ref()
+                .map(|f| f.class.distance.to_string())
+                .unwrap_or_default()
+        }),
+    );
+    t.push(
+        "score",
+        col(&|f| {
+            f.as_ref()
+                .map(|f| format!("{:.4}", f.score.value))
+                .unwrap_or_default()
+        }),
+    );
+    t.push(
+        "flagged",
+        col(&|f| {
+            f.as_ref()
+                .is_some_and(|f| f.score.value >= cfg.targets.min_score)
+                .to_string()
+        }),
+    );
+    t.push(
+        "live_cctld",
+        col(&|f| {
+            f.as_ref()
+                .and_then(|f| f.live_cctld)
+                .unwrap_or("")
+                .to_string()
+        }),
+    );
+    t.push(
+        "target_source",
+        col(&|f| {
+            f.as_ref()
+                .map(|f| f.source.as_str().to_string())
+                .unwrap_or_default()
+        }),
+    );
+    print_table(&t, cfg.csv)?;
+    Ok(Exit::Complete)
+}
+
+/// `misdirect permute`: CSV of a domain's lookalikes.
+fn permute(cfg: &PermuteConfig) -> anyhow::Result<Exit> {
+    let p = crate::lookalike::permute::permute(&cfg.domain, &cfg.kinds);
+    let mut t = Table::new("permute");
+    t.push(
+        "kind",
+        Values::Str(p.iter().map(|x| x.kind.as_str().to_string()).collect()),
+    );
+    t.push(
+        "domain",
+        Values::Str(p.iter().map(|x| x.domain.clone()).collect()),
+    );
+    t.push(
+        "unicode_domain",
+        Values::Str(p.iter().map(|x| x.unicode.clone()).collect()),
+    );
+    t.push(
+        "edit_location",
+        Values::Str(p.iter().map(|x| x.location.clone()).collect()),
+    );
+    print_table(&t, true)?;
+    Ok(Exit::Complete)
+}
+
+/// Prints a table to stdout: CSV, or aligned columns (escaped for terminals).
+fn print_table(t: &Table, csv: bool) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    if csv {
+        let mut buf = Vec::new();
+        CsvWriter.write(t, &mut buf, Path::new("-"))?;
+        let _ = stdout.write_all(&buf);
+    } else {
+        let cells: Vec<Vec<String>> = (0..t.rows())
+            .map(|i| {
+                t.columns
+                    .iter()
+                    .map(|(_, v)| match v {
+                        Values::Str(v) => escape_for_display(v[i].as_bytes()),
+                        _ => String::new(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let widths: Vec<usize> = t
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(c, (name, _))| {
+                cells
+                    .iter()
+                    .map(|r| r[c].chars().count())
+                    .chain([name.len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |row: Vec<String>| {
+            let mut l = String::new();
+            for (c, cell) in row.iter().enumerate() {
+                l.push_str(&format!("{cell:<w$}  ", w = widths[c]));
+            }
+            l.trim_end().to_string() + "\n"
+        };
+        let mut text = line(t.columns.iter().map(|(n, _)| n.clone()).collect());
+        for row in cells {
+            text.push_str(&line(row));
+        }
+        let _ = stdout.write_all(text.as_bytes());
+    }
+    let _ = stdout.flush();
+    Ok(())
 }
 
 fn now_micros() -> Micros {
@@ -49,6 +193,25 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
     let started_at = now_micros();
     let result = crate::scan::run(cfg, started_at).context("scan failed")?;
     let rows = result.census.rows();
+    let detect_started = std::time::Instant::now();
+    let detection = crate::lookalike::detect::run(
+        &cfg.targets,
+        &crate::aggregate::CensusView::new(&result.census),
+    );
+    let spec = &cfg.targets;
+    let lookalike_run = LookalikeRun {
+        named_targets: spec.domains.clone(),
+        named_suffixes: spec.suffixes.clone(),
+        builtin_targets: spec.builtin,
+        inferred_targets: detection.inferred_targets,
+        targets_indexed: detection.targets,
+        allowed: spec.allow.clone(),
+        min_score: spec.min_score,
+        domains_examined: detection.domains,
+        lookalikes: detection.findings.len(),
+        seconds: detect_started.elapsed().as_secs_f64(),
+    };
+    let findings = detection.findings;
 
     let mut errors: Vec<String> = result
         .discovery_errors
@@ -75,6 +238,9 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
     for p in out.write_table(&tables::domains(&rows), &both)? {
         written.push(file_name(&p));
     }
+    for p in out.write_table(&tables::lookalikes(&findings, &rows), &both)? {
+        written.push(file_name(&p));
+    }
     for p in out.write_table(&tables::manifest(&result.files), &[&CsvWriter])? {
         written.push(file_name(&p));
     }
@@ -85,6 +251,7 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
         time_zone: cfg.zone.name(),
         year: cfg.year,
         join_gap: cfg.join_gap,
+        lookalikes: Some(lookalike_run),
     };
     let run = run_json::build(&info, &result, warnings.clone(), errors.clone());
     let p = out.write_file("run.json", |w, path| {
@@ -105,7 +272,13 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
         eprintln!("misdirect: warning: {}", escape_for_display(w.as_bytes()));
     }
     if !cfg.quiet {
-        let text = summary::render(&result, &rows, &out.path().display().to_string(), &written);
+        let text = summary::render(
+            &result,
+            &rows,
+            &findings,
+            &out.path().display().to_string(),
+            &written,
+        );
         let mut stdout = std::io::stdout().lock();
         // A closed pipe (`| head`) is not an error worth reporting.
         let _ = stdout.write_all(text.as_bytes());

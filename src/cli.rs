@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{Command, ScanConfig};
+use crate::config::{Command, MatchConfig, PermuteConfig, ScanConfig};
+use crate::lookalike::{targets, Kind, TargetSpec};
 use crate::parse::detect::Format;
 use crate::time::{Zone, SECOND};
 
@@ -20,8 +21,64 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum CliCommand {
-    /// Read mail logs and write a census of recipient domains and a manifest.
+    /// Read mail logs; write the recipient-domain census, the lookalikes
+    /// found in it, and a manifest of the inputs.
     Scan(ScanArgs),
+    /// Classify domains as lookalikes without logs (triage): the domain
+    /// probably meant, the kind of slip and a score, one line per domain.
+    Match(MatchArgs),
+    /// List a domain's lookalikes by kind (CSV), for defensive registration
+    /// or a blocklist; includes suffix edits such as .mil -> .ml.
+    Permute(PermuteArgs),
+}
+
+/// What was meant, what is legitimate, and how sure to be.
+#[derive(Args, Debug)]
+struct TargetArgs {
+    /// A domain the organisation writes to, whose lookalikes matter;
+    /// `*.mil` or `.mil` names every domain under a suffix. Repeatable.
+    /// Without targets, they are inferred from the logs.
+    #[arg(long = "target", value_name = "DOMAIN")]
+    target: Vec<String>,
+    /// A file of targets, one per line, `#` starts a comment.
+    #[arg(long = "targets", value_name = "FILE")]
+    targets: Vec<PathBuf>,
+    /// A domain that is legitimate in its own right, never reported. Repeatable.
+    #[arg(long = "allow", value_name = "DOMAIN")]
+    allow: Vec<String>,
+    /// A file of allowed domains, one per line, `#` starts a comment.
+    #[arg(long = "allow-file", value_name = "FILE")]
+    allow_file: Vec<PathBuf>,
+    /// Do not use the built-in targets (major mail providers, government and
+    /// military domains and suffixes such as .mil, .gov.uk, .int).
+    #[arg(long)]
+    no_builtin_targets: bool,
+    /// Report lookalikes scoring at least this (0 to 1).
+    #[arg(long, value_name = "SCORE", default_value_t = crate::lookalike::targets::DEFAULT_MIN_SCORE)]
+    min_score: f64,
+}
+
+#[derive(Args, Debug)]
+struct MatchArgs {
+    /// Domains to classify.
+    #[arg(required = true, value_name = "DOMAIN")]
+    domains: Vec<String>,
+    #[command(flatten)]
+    targets: TargetArgs,
+    /// CSV on standard output instead of aligned text.
+    #[arg(long)]
+    csv: bool,
+}
+
+#[derive(Args, Debug)]
+struct PermuteArgs {
+    /// The domain whose lookalikes to list.
+    #[arg(value_name = "DOMAIN")]
+    domain: String,
+    /// Only these kinds (comma-separated or repeated), e.g.
+    /// suffix-omission,missing-dot.
+    #[arg(long, value_name = "KIND", value_delimiter = ',')]
+    kinds: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -72,6 +129,8 @@ struct ScanArgs {
     /// No progress bar and no summary on standard output.
     #[arg(short, long)]
     quiet: bool,
+    #[command(flatten)]
+    targets: TargetArgs,
 }
 
 /// A command line that parsed but makes no sense.
@@ -85,6 +144,17 @@ pub enum UsageError {
     Year(i32),
     #[error("--join-gap {0:?}: give a positive number followed by s, m, h or d, e.g. 1d")]
     Gap(String),
+    #[error("{0}")]
+    Target(String),
+    #[error("cannot read {path}: {source}; check the path and its permissions")]
+    ListFile {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("--min-score {0} is out of range: give a number from 0 to 1")]
+    MinScore(f64),
+    #[error("unknown kind {0:?}; kinds: {1}")]
+    Kind(String, String),
 }
 
 impl Cli {
@@ -117,9 +187,66 @@ impl Cli {
                     join_gap,
                     quiet: a.quiet,
                     command_line,
+                    targets: a.targets.into_spec()?,
                 }))
             }
+            CliCommand::Match(a) => Ok(Command::Match(MatchConfig {
+                domains: a.domains,
+                targets: a.targets.into_spec()?,
+                csv: a.csv,
+            })),
+            CliCommand::Permute(a) => {
+                let domain = targets::normalize(&a.domain)
+                    .ok_or_else(|| UsageError::Target(format!("{:?} is not a domain", a.domain)))?;
+                let kinds = a
+                    .kinds
+                    .iter()
+                    .map(|k| {
+                        Kind::parse(k.trim()).ok_or_else(|| {
+                            let all: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                            UsageError::Kind(k.clone(), all.join(", "))
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(Command::Permute(PermuteConfig { domain, kinds }))
+            }
         }
+    }
+}
+
+impl TargetArgs {
+    fn into_spec(self) -> Result<TargetSpec, UsageError> {
+        if !(0.0..=1.0).contains(&self.min_score) {
+            return Err(UsageError::MinScore(self.min_score));
+        }
+        let mut spec = TargetSpec {
+            builtin: !self.no_builtin_targets,
+            min_score: self.min_score,
+            ..TargetSpec::default()
+        };
+        let read = |p: &PathBuf| {
+            std::fs::read_to_string(p).map_err(|source| UsageError::ListFile {
+                path: p.display().to_string(),
+                source,
+            })
+        };
+        let mut raw_targets = self.target;
+        for p in &self.targets {
+            raw_targets.extend(targets::list_entries(&read(p)?).map(str::to_string));
+        }
+        for t in raw_targets {
+            spec.add(targets::parse_target(&t).map_err(UsageError::Target)?);
+        }
+        let mut raw_allow = self.allow;
+        for p in &self.allow_file {
+            raw_allow.extend(targets::list_entries(&read(p)?).map(str::to_string));
+        }
+        for a in raw_allow {
+            let d = targets::normalize(&a)
+                .ok_or_else(|| UsageError::Target(format!("--allow {a:?} is not a domain")))?;
+            spec.add_allow(d);
+        }
+        Ok(spec)
     }
 }
 

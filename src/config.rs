@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::lookalike::{Kind, TargetSpec};
 use crate::parse::detect::Format;
 use crate::time::{Micros, Zone};
 
@@ -10,6 +11,26 @@ use crate::time::{Micros, Zone};
 #[derive(Clone, Debug)]
 pub enum Command {
     Scan(ScanConfig),
+    Match(MatchConfig),
+    Permute(PermuteConfig),
+}
+
+/// Settings of `misdirect match`: classify domains without logs.
+#[derive(Clone, Debug)]
+pub struct MatchConfig {
+    pub domains: Vec<String>,
+    pub targets: TargetSpec,
+    /// CSV instead of aligned text.
+    pub csv: bool,
+}
+
+/// Settings of `misdirect permute`: a domain's lookalikes.
+#[derive(Clone, Debug)]
+pub struct PermuteConfig {
+    /// Normalised domain.
+    pub domain: String,
+    /// Kinds to list; empty lists all.
+    pub kinds: Vec<Kind>,
 }
 
 /// Settings of `misdirect scan`.
@@ -37,4 +58,6 @@ pub struct ScanConfig {
     pub quiet: bool,
     /// The command line as given, for run.json.
     pub command_line: Vec<String>,
+    /// Targets, allow list and threshold of the lookalike engine.
+    pub targets: TargetSpec,
 }

@@ -11,4 +11,6 @@ mod reproducibility;
 mod cli;
 // Property tests: parsers never panic, normalisation is idempotent.
 mod properties;
+// The lookalike engine: samples, peer test suites, match and permute.
+mod lookalike;
 mod util;

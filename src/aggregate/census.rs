@@ -4,6 +4,7 @@
 use hashbrown::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::evidence::Evidence;
 use crate::correlate::{Message, MessageSink};
 use crate::domain::{normalize_domain, registrable, split_address, unicode_form, unquote_local};
 use crate::parse::{RelayClass, Status};
@@ -26,10 +27,13 @@ pub struct DomainStats {
     pub senders: Set,
     pub first_seen: Option<Micros>,
     pub last_seen: Option<Micros>,
+    /// Distinct UTC days (since 1970) with a delivery to the domain.
+    pub days: DaySet,
     /// Serials of the last message counted, and of the last one whose
     /// bytes were counted, so each message counts once per domain.
     last_message: u64,
     last_sent_message: u64,
+    last_day: Option<i32>,
 }
 
 impl DomainStats {
@@ -43,8 +47,13 @@ impl DomainStats {
         merge_sets(&mut self.senders, other.senders);
         self.first_seen = min_opt(self.first_seen, other.first_seen);
         self.last_seen = max_opt(self.last_seen, other.last_seen);
+        self.days.extend(other.days);
     }
 }
+
+type DaySet = HashSet<i32, foldhash::fast::RandomState>;
+
+const DAY: Micros = 86_400 * 1_000_000;
 
 fn merge_sets(a: &mut Set, mut b: Set) {
     if b.len() > a.len() {
@@ -168,6 +177,8 @@ impl Totals {
 pub struct Census {
     domains: Map<DomainStats>,
     pub totals: Totals,
+    /// Related domains seen together, for the lookalike engine.
+    pub evidence: Evidence,
     scratch: Vec<u8>,
     sender_scratch: Vec<u8>,
 }
@@ -185,8 +196,14 @@ impl Census {
         self.domains.len()
     }
 
+    /// Every recipient domain and its statistics, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], &DomainStats)> {
+        self.domains.iter().map(|(k, v)| (&**k, v))
+    }
+
     pub fn merge(&mut self, other: Census) {
         self.totals.merge(&other.totals);
+        self.evidence.merge(other.evidence);
         if other.domains.len() > self.domains.len() && self.domains.is_empty() {
             self.domains = other.domains;
             return;
@@ -290,6 +307,8 @@ impl MessageSink for Census {
         let sender: Option<&[u8]> = msg.sender.map(|_| &sender_key[..]);
         let mut counted = 0u64;
         let mut any_sent = false;
+        let mut first_time = Micros::MAX;
+        self.evidence.begin();
         for r in &msg.recipients {
             if r.class == RelayClass::Hop {
                 self.totals.content_filter_hops += 1;
@@ -307,6 +326,9 @@ impl MessageSink for Census {
             }
             let addr = split_address(msg.bytes(r.to));
             normalize_domain(addr.domain, &mut self.scratch);
+            let local = unquote_local(addr.local);
+            self.evidence.recipient(&self.scratch, &local);
+            first_time = first_time.min(r.first_time);
             let stats = stats_for(&mut self.domains, &self.scratch);
             let new_message = stats.last_message != serial;
             stats.last_message = serial;
@@ -317,10 +339,14 @@ impl MessageSink for Census {
                 }
             }
             stats.deliveries[status as usize] += 1;
-            let local = unquote_local(addr.local);
             stats.recipients.get_or_insert_with(&*local, |l| l.into());
             stats.first_seen = min_opt(stats.first_seen, Some(r.first_time));
             stats.last_seen = max_opt(stats.last_seen, Some(r.last_time));
+            let day = r.first_time.div_euclid(DAY) as i32;
+            if stats.last_day != Some(day) {
+                stats.last_day = Some(day);
+                stats.days.insert(day);
+            }
             if status == Status::Sent {
                 any_sent = true;
                 // Bytes count once per message per domain: the serial marks
@@ -330,6 +356,9 @@ impl MessageSink for Census {
                     stats.bytes_sent += msg.size.unwrap_or(0);
                 }
             }
+        }
+        if counted > 0 {
+            self.evidence.end(sender, first_time);
         }
         self.sender_scratch = sender_key;
         if counted == 0 {

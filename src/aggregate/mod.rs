@@ -7,5 +7,8 @@
 //! were spread over threads.
 
 pub mod census;
+pub mod evidence;
+pub mod observe;
 
 pub use census::{Census, DomainRow, DomainStats, Totals};
+pub use observe::CensusView;

@@ -31,6 +31,9 @@ impl TableWriter for CsvWriter {
                 row.push(match values {
                     Values::Str(v) => csv_safe(&v[i]).into_owned(),
                     Values::U64(v) => v[i].to_string(),
+                    // Fixed precision: the same digits on every platform.
+                    Values::F64(v) => format!("{:.4}", v[i]),
+                    Values::Bool(v) => v[i].to_string(),
                     Values::Time(v) => v[i].map(format_utc).unwrap_or_default(),
                 });
             }

@@ -23,6 +23,8 @@ use crate::time::Micros;
 pub enum Values {
     Str(Vec<String>),
     U64(Vec<u64>),
+    F64(Vec<f64>),
+    Bool(Vec<bool>),
     /// UTC instants; `None` is an empty cell.
     Time(Vec<Option<Micros>>),
 }
@@ -32,6 +34,8 @@ impl Values {
         match self {
             Values::Str(v) => v.len(),
             Values::U64(v) => v.len(),
+            Values::F64(v) => v.len(),
+            Values::Bool(v) => v.len(),
             Values::Time(v) => v.len(),
         }
     }

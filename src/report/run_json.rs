@@ -28,6 +28,7 @@ pub struct RunJson<'a> {
     pub totals: &'a Totals,
     pub messages_joined_across_files: u64,
     pub domains: usize,
+    pub lookalikes: Option<LookalikeRun>,
     pub warnings: Vec<String>,
     pub errors: Vec<String>,
 }
@@ -53,6 +54,23 @@ pub struct Lines {
     pub skipped_by_reason: BTreeMap<&'static str, u64>,
 }
 
+/// What the lookalike engine was asked and found.
+#[derive(Serialize, Clone, Debug)]
+pub struct LookalikeRun {
+    pub named_targets: Vec<String>,
+    pub named_suffixes: Vec<String>,
+    pub builtin_targets: bool,
+    /// Domains of the logs inferred to be intended (none when targets are named).
+    pub inferred_targets: usize,
+    /// Named, built-in and inferred targets in the index.
+    pub targets_indexed: usize,
+    pub allowed: Vec<String>,
+    pub min_score: f64,
+    pub domains_examined: usize,
+    pub lookalikes: usize,
+    pub seconds: f64,
+}
+
 /// Facts about the run that are not in the scan result.
 pub struct RunInfo<'a> {
     pub command_line: &'a [String],
@@ -61,6 +79,7 @@ pub struct RunInfo<'a> {
     pub time_zone: &'a str,
     pub year: Option<i32>,
     pub join_gap: Micros,
+    pub lookalikes: Option<LookalikeRun>,
 }
 
 /// Builds run.json's content.
@@ -108,6 +127,7 @@ pub fn build<'a>(
         totals: scan.totals(),
         messages_joined_across_files: scan.joins.joined,
         domains: scan.census.domain_count(),
+        lookalikes: info.lookalikes.clone(),
         warnings,
         errors,
     }

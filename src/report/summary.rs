@@ -5,13 +5,20 @@ use std::fmt::Write as _;
 
 use super::text::escape_for_display;
 use crate::aggregate::DomainRow;
+use crate::lookalike::Finding;
 use crate::scan::{FileStatus, ScanResult};
 
 /// How many domains the summary lists.
 pub const TOP_DOMAINS: usize = 10;
 
 /// Renders the summary.
-pub fn render(scan: &ScanResult, rows: &[DomainRow], out_dir: &str, written: &[String]) -> String {
+pub fn render(
+    scan: &ScanResult,
+    rows: &[DomainRow],
+    findings: &[Finding],
+    out_dir: &str,
+    written: &[String],
+) -> String {
     let mut s = String::new();
     let files = scan.files.len();
     let count = |st: FileStatus| scan.files.iter().filter(|f| f.status == st).count();
@@ -95,6 +102,7 @@ pub fn render(scan: &ScanResult, rows: &[DomainRow], out_dir: &str, written: &[S
             );
         }
     }
+    lookalikes(&mut s, findings, rows);
     let _ = writeln!(
         s,
         "\nReports in {}: {}",
@@ -102,6 +110,53 @@ pub fn render(scan: &ScanResult, rows: &[DomainRow], out_dir: &str, written: &[S
         written.join(", ")
     );
     s
+}
+
+/// How many lookalikes the summary lists.
+pub const TOP_LOOKALIKES: usize = 15;
+
+fn lookalikes(s: &mut String, findings: &[Finding], rows: &[DomainRow]) {
+    if findings.is_empty() {
+        let _ = writeln!(s, "\nNo lookalike domains found.");
+        return;
+    }
+    let messages = |d: &str| {
+        rows.iter()
+            .find(|r| r.domain == d)
+            .map_or((0, 0), |r| (r.messages, r.deliveries_sent))
+    };
+    let _ = writeln!(
+        s,
+        "\nLookalike domains: {} (top {} by score)",
+        thousands(findings.len() as u64),
+        findings.len().min(TOP_LOOKALIKES)
+    );
+    let _ = writeln!(
+        s,
+        "  {:<24}  {:<24}  {:<22}  {:>5}  {:>8}  {:>6}  country",
+        "domain", "meant", "kind", "score", "messages", "sent"
+    );
+    let cut = |t: String, w: usize| -> String {
+        if t.chars().count() > w {
+            t.chars().take(w - 1).chain(['…']).collect()
+        } else {
+            t
+        }
+    };
+    for f in findings.iter().take(TOP_LOOKALIKES) {
+        let (m, sent) = messages(&f.domain);
+        let _ = writeln!(
+            s,
+            "  {:<24}  {:<24}  {:<22}  {:>5.2}  {:>8}  {:>6}  {}",
+            cut(escape_for_display(f.domain.as_bytes()), 24),
+            cut(escape_for_display(f.intended.as_bytes()), 24),
+            cut(f.class.detail(), 22),
+            f.score.value,
+            thousands(m),
+            thousands(sent),
+            f.country.unwrap_or(""),
+        );
+    }
 }
 
 /// `1234567` -> `1,234,567`.

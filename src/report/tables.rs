@@ -1,7 +1,10 @@
 //! The report tables, built from finished results.
 
+use std::collections::HashMap;
+
 use super::{Table, Values};
 use crate::aggregate::DomainRow;
+use crate::lookalike::Finding;
 use crate::parse::SkipReason;
 use crate::scan::FileRecord;
 
@@ -83,4 +86,83 @@ pub fn hex(d: [u8; 32]) -> String {
         let _ = write!(s, "{b:02x}");
         s
     })
+}
+
+/// `lookalikes`: one row per misdirected domain, with the domain meant, the
+/// kind of slip, the score and the evidence behind it, and the domain's
+/// census counts.
+pub fn lookalikes(findings: &[Finding], census: &[DomainRow]) -> Table {
+    let by_domain: HashMap<&str, &DomainRow> =
+        census.iter().map(|r| (r.domain.as_str(), r)).collect();
+    let row = |f: &Finding| by_domain.get(f.domain.as_str()).copied();
+    let mut t = Table::new("lookalikes");
+    let s = |g: &dyn Fn(&Finding) -> String| Values::Str(findings.iter().map(g).collect());
+    let n = |g: &dyn Fn(&Finding) -> u64| Values::U64(findings.iter().map(g).collect());
+    let c = |g: &dyn Fn(&DomainRow) -> u64| {
+        Values::U64(findings.iter().map(|f| row(f).map_or(0, g)).collect())
+    };
+    t.push("domain", s(&|f| f.domain.clone()));
+    t.push("intended", s(&|f| f.intended.clone()));
+    t.push("kind", s(&|f| f.class.kind.as_str().to_string()));
+    t.push("edit_location", s(&|f| f.class.location()));
+    t.push("distance", n(&|f| u64::from(f.class.distance)));
+    t.push(
+        "score",
+        Values::F64(findings.iter().map(|f| f.score.value).collect()),
+    );
+    t.push(
+        "live_cctld",
+        s(&|f| f.live_cctld.unwrap_or_default().to_string()),
+    );
+    t.push(
+        "cctld_country",
+        s(&|f| f.country.unwrap_or_default().to_string()),
+    );
+    t.push("edits", s(&|f| f.class.detail()));
+    t.push(
+        "unicode_domain",
+        s(&|f| crate::domain::unicode_form(&f.domain)),
+    );
+    t.push("target_source", s(&|f| f.source.as_str().to_string()));
+    t.push(
+        "via_suffix_target",
+        Values::Bool(findings.iter().map(|f| f.via_suffix).collect()),
+    );
+    t.push("intended_messages", n(&|f| f.evidence.target_messages));
+    t.push("intended_senders", n(&|f| f.evidence.target_senders));
+    t.push("shared_local_parts", n(&|f| f.evidence.shared_local_parts));
+    t.push("self_corrections", n(&|f| f.evidence.self_corrections));
+    t.push(
+        "co_recipient_messages",
+        n(&|f| f.evidence.co_recipient_messages),
+    );
+    t.push("score_reasons", s(&|f| f.score.reasons.clone()));
+    t.push("other_intended", s(&|f| f.alternatives.join(" ")));
+    t.push("messages", c(&|r| r.messages));
+    t.push("recipients", c(&|r| r.recipients));
+    t.push("deliveries_sent", c(&|r| r.deliveries_sent));
+    t.push("deliveries_bounced", c(&|r| r.deliveries_bounced));
+    t.push("deliveries_deferred", c(&|r| r.deliveries_deferred));
+    t.push("deliveries_expired", c(&|r| r.deliveries_expired));
+    t.push("bytes_sent", c(&|r| r.bytes_sent));
+    t.push("senders", c(&|r| r.senders));
+    t.push(
+        "first_seen",
+        Values::Time(
+            findings
+                .iter()
+                .map(|f| row(f).and_then(|r| r.first_seen))
+                .collect(),
+        ),
+    );
+    t.push(
+        "last_seen",
+        Values::Time(
+            findings
+                .iter()
+                .map(|f| row(f).and_then(|r| r.last_seen))
+                .collect(),
+        ),
+    );
+    t
 }

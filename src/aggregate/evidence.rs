@@ -1,0 +1,238 @@
+//! Evidence for the lookalike engine, gathered while counting: pairs of
+//! related domains (see [`related`]) that appear in one message
+//! (co-recipients), and pairs one sender wrote to within minutes of each
+//! other with the same local part (self-correction: `john.smith@army.ml`,
+//! then `john.smith@army.mil` a minute later). Requiring the same local part
+//! keeps busy senders who write to two unrelated look-alike companies
+//! from counting as correcting themselves.
+//!
+//! Only related pairs are kept, so memory grows with the number of
+//! lookalike pairs, not with the traffic. Self-correction looks back over
+//! each sender's last few messages of the same input (and of messages
+//! joined across inputs), so results do not depend on how inputs were
+//! spread over threads.
+
+use hashbrown::HashMap;
+
+use crate::lookalike::related;
+use crate::time::Micros;
+
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// How far apart a wrong and a corrected message may be.
+pub const CORRECTION_WINDOW: Micros = 15 * 60 * 1_000_000;
+/// Messages remembered per sender.
+const RECENT: usize = 8;
+/// Senders remembered at once; past this, the least recent are forgotten.
+const MAX_SENDERS: usize = 1 << 18;
+/// Recipient domains of one message considered for co-recipient pairs.
+const MAX_DOMAINS_PER_MESSAGE: usize = 32;
+
+fn local_hash(local: &[u8]) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = foldhash::fast::FixedState::with_seed(0x6c6f_6361_6c70_6172).build_hasher();
+    h.write(local);
+    h.finish()
+}
+
+/// One remembered recipient of a sender: when, domain id, local-part hash.
+type Recent = (Micros, u32, u64);
+
+/// Related-domain pair counts of some messages; mergeable.
+#[derive(Debug, Default)]
+pub struct Evidence {
+    names: Vec<Box<[u8]>>,
+    ids: Map<Box<[u8]>, u32>,
+    related: Map<(u32, u32), bool>,
+    /// (lower id, higher id) -> messages with both.
+    co: Map<(u32, u32), u64>,
+    /// (earlier, later) -> times one sender wrote to both within the window.
+    corrections: Map<(u32, u32), u64>,
+    recent: Map<Box<[u8]>, Vec<Recent>>,
+    /// The current message's (domain, local-part hash) pairs.
+    domains: Vec<(u32, u64)>,
+}
+
+impl Evidence {
+    pub fn new() -> Evidence {
+        Evidence::default()
+    }
+
+    fn intern(&mut self, d: &[u8]) -> u32 {
+        if let Some(&id) = self.ids.get(d) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(d.into());
+        self.ids.insert(d.into(), id);
+        id
+    }
+
+    fn is_related(&mut self, a: u32, b: u32) -> bool {
+        let key = (a.min(b), a.max(b));
+        if let Some(&r) = self.related.get(&key) {
+            return r;
+        }
+        let r = related(&self.names[a as usize], &self.names[b as usize]);
+        self.related.insert(key, r);
+        r
+    }
+
+    /// Starts a message: its recipient domains follow through [`domain`](Self::domain).
+    pub fn begin(&mut self) {
+        self.domains.clear();
+    }
+
+    /// A recipient of the current message: its domain and local part.
+    pub fn recipient(&mut self, domain: &[u8], local: &[u8]) {
+        if self.domains.len() < MAX_DOMAINS_PER_MESSAGE {
+            let id = self.intern(domain);
+            let entry = (id, local_hash(local));
+            if !self.domains.contains(&entry) {
+                self.domains.push(entry);
+            }
+        }
+    }
+
+    /// Ends a message sent by `sender` (normalised) at `time`.
+    pub fn end(&mut self, sender: Option<&[u8]>, time: Micros) {
+        let domains = std::mem::take(&mut self.domains);
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for (i, &(a, _)) in domains.iter().enumerate() {
+            for &(b, _) in &domains[i + 1..] {
+                let key = (a.min(b), a.max(b));
+                if a != b && !pairs.contains(&key) && self.is_related(a, b) {
+                    pairs.push(key);
+                }
+            }
+        }
+        for key in pairs {
+            *self.co.entry(key).or_default() += 1;
+        }
+        if let Some(sender) = sender.filter(|s| !s.is_empty()) {
+            self.remember(sender, time, &domains);
+        }
+        self.domains = domains;
+    }
+
+    fn remember(&mut self, sender: &[u8], time: Micros, domains: &[(u32, u64)]) {
+        if self.recent.len() >= MAX_SENDERS && !self.recent.contains_key(sender) {
+            self.recent.retain(|_, v| {
+                v.last()
+                    .is_some_and(|&(t, _, _)| time - t <= CORRECTION_WINDOW)
+            });
+            if self.recent.len() >= MAX_SENDERS {
+                self.recent.clear();
+            }
+        }
+        let mut past = self.recent.remove(sender).unwrap_or_default();
+        for &(t, prev, prev_local) in &past {
+            if (time - t).abs() > CORRECTION_WINDOW {
+                continue;
+            }
+            for &(d, local) in domains {
+                if d != prev
+                    && local == prev_local
+                    && !domains.iter().any(|&(x, _)| x == prev)
+                    && self.is_related(prev, d)
+                {
+                    let key = if t <= time { (prev, d) } else { (d, prev) };
+                    *self.corrections.entry(key).or_default() += 1;
+                }
+            }
+        }
+        for &(d, local) in domains {
+            if past.len() == RECENT {
+                past.remove(0);
+            }
+            past.push((time, d, local));
+        }
+        self.recent.insert(sender.into(), past);
+    }
+
+    fn id(&self, d: &str) -> Option<u32> {
+        self.ids.get(d.as_bytes()).copied()
+    }
+
+    /// Messages with recipients at both `a` and `b`.
+    pub fn co_recipients(&self, a: &str, b: &str) -> u64 {
+        match (self.id(a), self.id(b)) {
+            (Some(x), Some(y)) => self.co.get(&(x.min(y), x.max(y))).copied().unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    /// Times a sender wrote to `from` and then, within the window, to `to`.
+    pub fn corrections(&self, from: &str, to: &str) -> u64 {
+        match (self.id(from), self.id(to)) {
+            (Some(x), Some(y)) => self.corrections.get(&(x, y)).copied().unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    /// Adds another partial result (sender histories are not carried over:
+    /// they belong to one input).
+    pub fn merge(&mut self, other: Evidence) {
+        let Evidence {
+            names,
+            co,
+            corrections,
+            ..
+        } = other;
+        let map: Vec<u32> = names.iter().map(|n| self.intern(n)).collect();
+        for ((a, b), n) in co {
+            let (x, y) = (map[a as usize], map[b as usize]);
+            *self.co.entry((x.min(y), x.max(y))).or_default() += n;
+        }
+        for ((a, b), n) in corrections {
+            *self
+                .corrections
+                .entry((map[a as usize], map[b as usize]))
+                .or_default() += n;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(e: &mut Evidence, sender: &str, minute: i64, domains: &[&str]) {
+        e.begin();
+        for d in domains {
+            let (local, domain) = d.split_once('@').unwrap_or(("john", d));
+            e.recipient(domain.as_bytes(), local.as_bytes());
+        }
+        e.end(Some(sender.as_bytes()), minute * 60_000_000);
+    }
+
+    #[test]
+    fn co_recipients_and_self_corrections() {
+        let mut e = Evidence::new();
+        message(
+            &mut e,
+            "a@x.org",
+            0,
+            &["army.ml", "army.mil", "example.com"],
+        );
+        message(&mut e, "b@x.org", 10, &["navy.ml"]);
+        message(&mut e, "b@x.org", 12, &["navy.mil"]);
+        message(&mut e, "c@x.org", 20, &["navy.ml"]);
+        message(&mut e, "c@x.org", 60, &["navy.mil"]);
+        // Another person at the right domain is no correction.
+        message(&mut e, "d@x.org", 70, &["ann@navy.ml"]);
+        message(&mut e, "d@x.org", 71, &["bob@navy.mil"]);
+        assert_eq!(e.co_recipients("army.mil", "army.ml"), 1);
+        assert_eq!(e.co_recipients("army.mil", "example.com"), 0);
+        assert_eq!(e.corrections("navy.ml", "navy.mil"), 1, "c waited too long");
+        assert_eq!(e.corrections("navy.mil", "navy.ml"), 0);
+        let mut total = Evidence::new();
+        total.merge(e);
+        let mut other = Evidence::new();
+        message(&mut other, "d@x.org", 0, &["navy.mil", "navy.ml"]);
+        total.merge(other);
+        assert_eq!(total.co_recipients("navy.ml", "navy.mil"), 1);
+        assert_eq!(total.co_recipients("army.ml", "army.mil"), 1);
+        assert_eq!(total.corrections("navy.ml", "navy.mil"), 1);
+    }
+}
