@@ -97,6 +97,10 @@ pub fn normalize_domain(raw: &[u8], out: &mut Vec<u8>) {
     }
     if let Ok(s) = std::str::from_utf8(d) {
         if let Ok(ascii) = idna::domain_to_ascii(s) {
+            // IDNA drops ignored code points, which can leave new trailing
+            // dots (`.` + U+180F -> `.`): strip them too, so that normalising
+            // twice changes nothing.
+            let ascii = ascii.trim_end_matches('.');
             if !ascii.is_empty() {
                 out.extend_from_slice(ascii.as_bytes());
                 return;
@@ -136,6 +140,18 @@ pub fn registrable(domain: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ignored_code_points_leave_no_trailing_dot() {
+        // Found by the property test domain_normalisation_is_idempotent.
+        let raw = ".\u{180f}".as_bytes();
+        let (mut once, mut twice) = (Vec::new(), Vec::new());
+        normalize_domain(raw, &mut once);
+        normalize_domain(&once, &mut twice);
+        assert_eq!(once, twice);
+        normalize_domain(b"example.com.\xe1\xa0\x8f", &mut once);
+        assert_eq!(once, b"example.com");
+    }
 
     fn norm(s: &[u8]) -> String {
         let mut out = Vec::new();
