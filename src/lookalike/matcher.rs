@@ -295,13 +295,13 @@ impl Matcher {
         for (suffix, source) in &self.suffixes {
             let mut intended_forms = Vec::new();
             // The observed name under the target suffix, when the two
-            // suffixes are close (`ml` for `mil`) or one was cut from the
-            // other (`uk` for `gov.uk`): a cheap test, so that a domain is
-            // not classified against every suffix target.
+            // suffixes are one edit apart (`ml` for `mil`) or one was cut
+            // from the other (`uk` for `gov.uk`): a cheap test, so that a
+            // domain is not classified against every suffix target.
             let close = !observed_suffix.is_empty()
                 && observed_suffix != suffix
                 && (suffix.ends_with(observed_suffix)
-                    || osa_distance(observed_suffix.as_bytes(), suffix.as_bytes(), 2).is_some());
+                    || osa_distance(observed_suffix.as_bytes(), suffix.as_bytes(), 1).is_some());
             if !name.is_empty() && close {
                 intended_forms.push(format!("{name}.{suffix}"));
             }
