@@ -16,6 +16,9 @@ use super::score::{score, Evidence, Score};
 use super::targets::{TargetSpec, INFER_MIN_MESSAGES, INFER_MIN_SENDERS};
 use super::Classification;
 
+/// Candidate intended domains scored per observed domain, closest first.
+pub const MAX_CANDIDATES: usize = 8;
+
 /// What the logs say about domains; the census implements it, and `match`
 /// uses [`NoLogs`].
 pub trait Observations: Sync {
@@ -166,6 +169,10 @@ pub fn assess<O: Observations>(
     let suffix_exists = suffix_exists(domain);
     let mut scored: Vec<(Candidate, Score, Evidence)> = candidates
         .into_iter()
+        // The closest readings (candidates come sorted by distance): a domain
+        // among thousands of similar names (`company12`, `company21`, ...)
+        // would otherwise gather evidence against every one of them.
+        .take(MAX_CANDIDATES)
         // A short bare label (`gmai`) says too little to be a cut-down
         // domain; it can only be a slip of a bare label target (`livr`).
         .filter(|c| !too_short(domain) || !c.intended.contains('.'))

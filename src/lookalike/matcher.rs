@@ -47,6 +47,9 @@ impl Source {
 /// three-deep index costs about 10x the memory of the two-deep one.
 pub const DEEP_NAMED: usize = 20_000;
 
+/// Targets within two edits classified per observed domain, closest first.
+pub const CLOSE_LIMIT: usize = 16;
+
 /// A candidate intended domain for an observed one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Candidate {
@@ -246,10 +249,32 @@ impl Matcher {
         }
         ids.sort_unstable();
         ids.dedup();
-        for &id in ids.iter() {
+        // Closest first; among many close targets (`company12`, `company21`,
+        // ... around `company1`), only the first CLOSE_LIMIT are classified:
+        // the alignment of each is the costly part. Structural readings
+        // (further apart by distance) are always tried.
+        let mut by_distance: Vec<(u32, u32)> = ids
+            .iter()
+            .map(|&id| {
+                let t = self.targets[id as usize].domain.as_bytes();
+                (
+                    osa_distance(t, observed.as_bytes(), 2).unwrap_or(u32::MAX),
+                    id,
+                )
+            })
+            .collect();
+        by_distance.sort_unstable();
+        let mut close = 0;
+        for &(distance, id) in &by_distance {
             let t = &self.targets[id as usize];
             if t.domain == observed {
                 continue;
+            }
+            if distance <= 2 {
+                if close == CLOSE_LIMIT {
+                    continue;
+                }
+                close += 1;
             }
             let target_split = Split {
                 domain: &t.domain,
