@@ -20,8 +20,10 @@ pub const DISTINCTIVE_DOMAINS: u32 = 4;
 /// The census with what the detector needs precomputed.
 pub struct CensusView<'a> {
     census: &'a Census,
-    /// Local part (hashed) -> number of domains it appears at.
-    spread: HashMap<u64, u32, foldhash::fast::RandomState>,
+    /// Domain -> its distinctive local parts (hashed, sorted): shared
+    /// local parts are a merge of two short lists, however many recipients
+    /// the domains have.
+    distinctive: HashMap<&'a [u8], Vec<u64>, foldhash::fast::RandomState>,
 }
 
 fn hash(local: &[u8]) -> u64 {
@@ -32,23 +34,35 @@ fn hash(local: &[u8]) -> u64 {
 
 impl<'a> CensusView<'a> {
     pub fn new(census: &'a Census) -> CensusView<'a> {
+        // Local part (hashed) -> number of domains it appears at.
         let mut spread: HashMap<u64, u32, foldhash::fast::RandomState> = HashMap::default();
         for (_, s) in census.iter() {
             for l in &s.recipients {
                 *spread.entry(hash(l)).or_default() += 1;
             }
         }
-        CensusView { census, spread }
+        let mut distinctive: HashMap<&[u8], Vec<u64>, foldhash::fast::RandomState> =
+            HashMap::default();
+        for (d, s) in census.iter() {
+            let mut v: Vec<u64> = s
+                .recipients
+                .iter()
+                .map(|l| hash(l))
+                .filter(|h| spread.get(h).is_some_and(|&n| n <= DISTINCTIVE_DOMAINS))
+                .collect();
+            if !v.is_empty() {
+                v.sort_unstable();
+                distinctive.insert(d, v);
+            }
+        }
+        CensusView {
+            census,
+            distinctive,
+        }
     }
 
     fn stats(&self, d: &str) -> Option<&DomainStats> {
         self.census.domain(d)
-    }
-
-    fn distinctive(&self, local: &[u8]) -> bool {
-        self.spread
-            .get(&hash(local))
-            .is_some_and(|&n| n <= DISTINCTIVE_DOMAINS)
     }
 }
 
@@ -86,20 +100,26 @@ impl Observations for CensusView<'_> {
     }
 
     fn shared_local_parts(&self, a: &str, b: &str) -> u64 {
-        match (self.stats(a), self.stats(b)) {
-            (Some(x), Some(y)) => {
-                let (small, large) = if x.recipients.len() <= y.recipients.len() {
-                    (&x.recipients, &y.recipients)
-                } else {
-                    (&y.recipients, &x.recipients)
-                };
-                small
-                    .iter()
-                    .filter(|l| large.contains(&**l) && self.distinctive(l))
-                    .count() as u64
+        let (Some(x), Some(y)) = (
+            self.distinctive.get(a.as_bytes()),
+            self.distinctive.get(b.as_bytes()),
+        ) else {
+            return 0;
+        };
+        // Both sorted: count the common hashes in one merge.
+        let (mut i, mut j, mut n) = (0, 0, 0u64);
+        while i < x.len() && j < y.len() {
+            match x[i].cmp(&y[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    n += 1;
+                    i += 1;
+                    j += 1;
+                }
             }
-            _ => 0,
         }
+        n
     }
 
     fn self_corrections(&self, from: &str, to: &str) -> u64 {

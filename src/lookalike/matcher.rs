@@ -48,7 +48,7 @@ impl Source {
 pub const DEEP_NAMED: usize = 20_000;
 
 /// Targets within two edits classified per observed domain, closest first.
-pub const CLOSE_LIMIT: usize = 16;
+pub const CLOSE_LIMIT: usize = 8;
 
 /// A candidate intended domain for an observed one.
 #[derive(Clone, Debug, PartialEq, Eq)]
