@@ -262,3 +262,66 @@ proptest! {
         }
     }
 }
+
+/// A Postfix log in which each message goes from `sender` to `to` at
+/// minute `minute` (one message per recipient list).
+fn postfix_log(messages: &[(&str, &[&str], u32)]) -> String {
+    let mut s = String::new();
+    for (i, (sender, to, minute)) in messages.iter().enumerate() {
+        let (h, m) = (10 + minute / 60, minute % 60);
+        let qid = format!("{:010X}", 0xA000 + i);
+        s += &format!(
+            "Jul  7 {h:02}:{m:02}:00 mx1 postfix/cleanup[3]: {qid}: message-id=<{i}@example.org>\n"
+        );
+        s += &format!(
+            "Jul  7 {h:02}:{m:02}:00 mx1 postfix/qmgr[1]: {qid}: from=<{sender}>, size=1000, nrcpt={} (queue active)\n",
+            to.len()
+        );
+        for r in to.iter() {
+            s += &format!(
+                "Jul  7 {h:02}:{m:02}:01 mx1 postfix/smtp[2]: {qid}: to=<{r}>, relay=mx.example[192.0.2.9]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 ok)\n"
+            );
+        }
+        s += &format!("Jul  7 {h:02}:{m:02}:02 mx1 postfix/qmgr[1]: {qid}: removed\n");
+    }
+    s
+}
+
+#[test]
+fn evidence_counts_distinctive_local_parts_and_same_person_corrections() {
+    // `info` is at six domains: sharing it proves nothing. `j.doe` is at
+    // two: near-proof. `ann` wrote to j.doe@northwind.co.uk 3 minutes after
+    // j.doe@nortwhind.co.uk: a self-correction; `bob` wrote to someone else.
+    let mut m: Vec<(&str, &[&str], u32)> = Vec::new();
+    let common: &[&str] = &[
+        "info@northwind.co.uk",
+        "info@a1.example",
+        "info@b2.example",
+        "info@c3.example",
+        "info@d4.example",
+    ];
+    for k in 0..20 {
+        m.push(("ops@ours.example", common, k));
+        m.push(("ann@ours.example", &["j.doe@northwind.co.uk"], 30 + k));
+        m.push(("cat@ours.example", &["sales@northwind.co.uk"], 60 + k));
+    }
+    m.push(("bob@ours.example", &["info@nortwhind.co.uk"], 100));
+    m.push(("bob@ours.example", &["x.y@northwind.co.uk"], 101));
+    m.push(("ann@ours.example", &["j.doe@nortwhind.co.uk"], 110));
+    m.push(("ann@ours.example", &["j.doe@northwind.co.uk"], 113));
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("mail.log-20230707");
+    std::fs::write(&log, postfix_log(&m)).unwrap();
+    let out = dir.path().join("r");
+    scan(&[&log], &out, &["--no-builtin-targets"], 0);
+    let rows = read_csv(&out.join("lookalikes.csv"));
+    let f = rows
+        .iter()
+        .find(|r| r["domain"] == "nortwhind.co.uk")
+        .expect("found");
+    assert_eq!(f["intended"], "northwind.co.uk");
+    assert_eq!(f["kind"], "transposition");
+    assert_eq!(f["shared_local_parts"], "1", "j.doe, not info");
+    assert_eq!(f["self_corrections"], "1", "ann, not bob");
+    assert_eq!(f["target_source"], "inferred");
+}
