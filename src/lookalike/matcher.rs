@@ -221,10 +221,13 @@ impl Matcher {
         ids.clear();
         if !name.is_empty() {
             self.names.query(name.as_bytes(), &mut |id| ids.push(id));
-            if name.len() >= 4 {
-                self.providers_deep
-                    .query(name.as_bytes(), &mut |id| ids.push(id));
-            }
+        }
+        // Targets found by the name index alone; the rest (three-deep
+        // provider index, exact probes, skeletons) are always classified.
+        let from_names = ids.len();
+        if name.len() >= 4 {
+            self.providers_deep
+                .query(name.as_bytes(), &mut |id| ids.push(id));
         }
         // A mangled suffix is not a public suffix (`aaa.co.k`), so the
         // PSL puts part of it in the name: also try the labels before each
@@ -235,6 +238,7 @@ impl Matcher {
                     .query(&observed.as_bytes()[..at], &mut |id| ids.push(id));
             }
         }
+        let mut special: Vec<u32> = ids[from_names..].to_vec();
         ids.extend(self.bare_suffixes.iter().copied());
         let probes = dot_probes(observed);
         for probe in probes.iter().chain(&visual_probes(observed)) {
@@ -247,6 +251,8 @@ impl Matcher {
                 ids.extend(v);
             }
         }
+        special.extend_from_slice(&ids[from_names..]);
+        special.sort_unstable();
         ids.sort_unstable();
         ids.dedup();
         // Closest first; among many close targets (`company12`, `company21`,
@@ -275,6 +281,14 @@ impl Matcher {
                     continue;
                 }
                 close += 1;
+            } else if t.domain.len().abs_diff(observed.len()) < 3
+                && t.domain[t.suffix_start.min(t.domain.len())..] == *split.suffix()
+                && special.binary_search(&id).is_err()
+            {
+                // More than two edits apart under the same suffix, about as
+                // long: no structural edit can explain it (`company1234` and
+                // `company5678` share deletions, not a slip).
+                continue;
             }
             let target_split = Split {
                 domain: &t.domain,
