@@ -7,7 +7,7 @@
 //! targets, the rest unrelated names.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use misdirect::lookalike::detect::{detect, Observations};
+use misdirect::lookalike::detect::{detect, NoLogs};
 use misdirect::lookalike::TargetSpec;
 
 const SUFFIXES: [&str; 8] = ["com", "net", "org", "co.uk", "mil", "de", "gov.uk", "fr"];
@@ -40,37 +40,7 @@ impl Rng {
     }
 }
 
-/// Observed domains with no log evidence: a plain list.
-struct Names(Vec<String>);
-
-impl Observations for Names {
-    fn domains(&self) -> Vec<&str> {
-        self.0.iter().map(String::as_str).collect()
-    }
-    fn messages(&self, _: &str) -> u64 {
-        1
-    }
-    fn senders(&self, _: &str) -> u64 {
-        1
-    }
-    fn seen(&self, _: &str) -> bool {
-        false
-    }
-    fn outcomes(&self, _: &str) -> (u64, u64) {
-        (1, 0)
-    }
-    fn shared_local_parts(&self, _: &str, _: &str) -> u64 {
-        0
-    }
-    fn self_corrections(&self, _: &str, _: &str) -> u64 {
-        0
-    }
-    fn co_recipients(&self, _: &str, _: &str) -> u64 {
-        0
-    }
-}
-
-fn data(targets: usize, observed: usize) -> (TargetSpec, Names) {
+fn data(targets: usize, observed: usize) -> (TargetSpec, NoLogs) {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let domains: Vec<String> = (0..targets).map(|_| rng.domain()).collect();
     let mut obs = Vec::with_capacity(observed);
@@ -99,7 +69,7 @@ fn data(targets: usize, observed: usize) -> (TargetSpec, Names) {
         builtin: true,
         ..TargetSpec::default()
     };
-    (spec, Names(obs))
+    (spec, NoLogs(obs))
 }
 
 fn bench(c: &mut Criterion) {
