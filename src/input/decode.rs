@@ -248,17 +248,7 @@ impl<B: BufRead> GzMembers<B> {
     }
 
     fn notes(&self) -> Vec<String> {
-        let mut n = Vec::new();
-        if self.members > 1 {
-            n.push(format!("{} gzip members", self.members));
-        }
-        if self.zero_padding > 0 {
-            n.push(format!(
-                "{} bytes of zero padding after the last gzip member",
-                self.zero_padding
-            ));
-        }
-        n
+        gzip_notes(self.members, self.zero_padding)
     }
 }
 
@@ -304,6 +294,21 @@ impl<B: BufRead> Read for GzMembers<B> {
             }
         }
     }
+}
+
+/// The manifest notes of a gzip input: several members, zero padding after
+/// the last one. Shared by the streaming decoder and the whole-file path.
+pub fn gzip_notes(members: u64, zero_padding: u64) -> Vec<String> {
+    let mut n = Vec::new();
+    if members > 1 {
+        n.push(format!("{members} gzip members"));
+    }
+    if zero_padding > 0 {
+        n.push(format!(
+            "{zero_padding} bytes of zero padding after the last gzip member"
+        ));
+    }
+    n
 }
 
 #[cfg(test)]

@@ -169,19 +169,10 @@ fn read_whole_with(
         _ => None,
     };
     let (content, notes): (&[u8], Vec<String>) = match (&inflated, compression) {
-        (Some(i), _) => {
-            let mut notes = Vec::new();
-            if i.members > 1 {
-                notes.push(format!("{} gzip members", i.members));
-            }
-            if i.zero_padding > 0 {
-                notes.push(format!(
-                    "{} bytes of zero padding after the last gzip member",
-                    i.zero_padding
-                ));
-            }
-            (&buffer[..i.len], notes)
-        }
+        (Some(i), _) => (
+            &buffer[..i.len],
+            super::decode::gzip_notes(i.members, i.zero_padding),
+        ),
         (None, Ok(Compression::Plain)) => (&raw, Vec::new()),
         _ => {
             // Other compressions, damaged gzip, or too large: stream it,
