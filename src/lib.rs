@@ -13,6 +13,7 @@ pub mod config;
 pub mod correlate;
 pub mod domain;
 pub mod input;
+pub mod leak;
 pub mod lookalike;
 pub mod parse;
 pub mod progress;

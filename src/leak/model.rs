@@ -1,0 +1,206 @@
+//! The leak report's data: what `leak::build` computes from the events of
+//! a run, and what every writer (tables, summary.json, report.html, the
+//! terminal summary) renders. Plain data, no I/O.
+
+use serde::Serialize;
+
+use crate::time::Micros;
+
+/// What became of one misdirected delivery (README, "Definitions").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Accepted by the remote server: the mail left.
+    Leaked,
+    /// Bounced, expired or rejected: tried, not delivered.
+    Attempted,
+    /// Deferred with no final outcome in the logs.
+    Pending,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Leaked => "leaked",
+            Outcome::Attempted => "attempted",
+            Outcome::Pending => "pending",
+        }
+    }
+}
+
+/// One misdirected delivery: one recipient at a lookalike domain.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub time: Micros,
+    /// Input file (path as in the manifest) and line of the status line.
+    pub file: String,
+    pub line: u64,
+    pub host: String,
+    pub queue_id: String,
+    pub message_id: String,
+    pub sender: String,
+    pub recipient: String,
+    /// The recipient's local part at the intended domain.
+    pub meant: String,
+    pub lookalike: String,
+    pub intended: String,
+    pub kind: String,
+    pub pattern: String,
+    /// Delivery status as logged (`sent`, `bounced`, `deferred`, `expired`).
+    pub status: &'static str,
+    pub outcome: Outcome,
+    pub dsn: String,
+    pub relay: String,
+    pub size: Option<u64>,
+    /// The recipient address is sticky (see [`RecipientRow::sticky`]).
+    pub sticky: bool,
+    /// Identifies the message within the run (distinct-message counts).
+    pub message_key: u64,
+}
+
+/// The measures every grouping (cluster, pattern, lookalike, total) has.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Measures {
+    /// Distinct messages with at least one misdirected delivery.
+    pub messages_attempted: u64,
+    /// Distinct messages with at least one leaked delivery.
+    pub messages_leaked: u64,
+    pub deliveries: u64,
+    pub deliveries_sent: u64,
+    pub deliveries_bounced: u64,
+    pub deliveries_expired: u64,
+    pub deliveries_pending: u64,
+    /// Sizes of leaked messages, each once per group.
+    pub bytes_leaked: u64,
+    /// Leaked messages whose size is unknown (not in `bytes_leaked`).
+    pub leaked_messages_without_size: u64,
+    pub senders: u64,
+    pub recipients: u64,
+    pub first_seen: Option<Micros>,
+    pub last_seen: Option<Micros>,
+    pub first_leak: Option<Micros>,
+    pub last_leak: Option<Micros>,
+}
+
+/// One intended domain with all its lookalikes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClusterRow {
+    pub intended: String,
+    pub lookalikes: Vec<String>,
+    pub measures: Measures,
+    /// Messages to the intended domain itself (from the census).
+    pub intended_messages: u64,
+    /// Misdirected messages / (those + messages to the intended domain).
+    pub astray_share: f64,
+}
+
+/// One edit pattern across intended domains (`*.mil -> *.ml`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PatternRow {
+    pub pattern: String,
+    pub kind: String,
+    pub intended: Vec<String>,
+    pub lookalikes: Vec<String>,
+    pub measures: Measures,
+}
+
+/// One month of one cluster.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TimelineRow {
+    /// `YYYY-MM` (UTC).
+    pub month: String,
+    pub intended: String,
+    pub attempted: u64,
+    pub leaked: u64,
+    pub bytes_leaked: u64,
+}
+
+/// Whether a sender row is one address or a whole sender domain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SenderScope {
+    Address,
+    Domain,
+}
+
+/// One sender address or sender domain.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SenderRow {
+    pub scope: SenderScope,
+    pub sender: String,
+    /// In an organisation domain.
+    pub in_org: bool,
+    pub deliveries: u64,
+    pub leaked: u64,
+    pub messages_leaked: u64,
+    pub bytes_leaked: u64,
+    pub lookalikes: u64,
+    pub sticky_recipients: u64,
+    pub first_seen: Option<Micros>,
+    pub last_seen: Option<Micros>,
+}
+
+/// One recipient address at a lookalike domain.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RecipientRow {
+    pub recipient: String,
+    pub meant: String,
+    pub lookalike: String,
+    pub intended: String,
+    pub deliveries: u64,
+    pub leaked: u64,
+    pub senders: u64,
+    /// Distinct UTC days with a delivery.
+    pub days: u64,
+    pub first_seen: Option<Micros>,
+    pub last_seen: Option<Micros>,
+    /// Hit on at least [`super::STICKY_MIN_DAYS`] days spanning at least
+    /// [`super::STICKY_MIN_SPAN_DAYS`] days: a saved wrong address.
+    pub sticky: bool,
+}
+
+/// Where the organisation's own domains came from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OrgDomains {
+    pub domains: Vec<String>,
+    /// `given` (--org-domain) or `inferred` (from local deliveries).
+    pub source: &'static str,
+}
+
+/// The headline numbers (summary.json, the report's first sentence).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Headline {
+    pub measures: Measures,
+    pub lookalike_domains: u64,
+    pub clusters: u64,
+    /// The pattern with the most leaked messages, if any leaked.
+    pub top_pattern: Option<String>,
+    /// The cluster with the most leaked messages, if any leaked.
+    pub top_cluster: Option<String>,
+    /// The last leak is within [`super::ACTIVE_DAYS`] days of the end of
+    /// the logs: it may still be happening.
+    pub still_active: bool,
+    /// The last log line of the run (what "still" is measured against).
+    pub logs_end: Option<Micros>,
+    pub logs_start: Option<Micros>,
+}
+
+/// Everything the leak reports show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LeakReport {
+    pub headline: Headline,
+    pub org: OrgDomains,
+    /// Sorted by time, then file and line.
+    pub events: Vec<Event>,
+    /// Sorted by leaked messages, then attempted, then name.
+    pub clusters: Vec<ClusterRow>,
+    pub patterns: Vec<PatternRow>,
+    /// Sorted by month, then cluster.
+    pub timeline: Vec<TimelineRow>,
+    pub senders: Vec<SenderRow>,
+    pub recipients: Vec<RecipientRow>,
+    /// Misdirected deliveries per kind: (kind, deliveries, leaked).
+    pub kinds: Vec<(String, u64, u64)>,
+    /// Local parts were replaced by keyed hashes.
+    pub redacted: bool,
+}
