@@ -7,10 +7,13 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::config::{Command, MatchConfig, PermuteConfig, ScanConfig};
+use crate::leak::ledger::DomainSet;
+use crate::leak::LeakReport;
 use crate::report::csv::CsvWriter;
 use crate::report::parquet::ParquetTableWriter;
-use crate::report::run_json::{self, LookalikeRun, RunInfo};
+use crate::report::run_json::{self, LeakRun, LookalikeRun, RunInfo};
 use crate::report::text::escape_for_display;
+use crate::report::{leak_json, leak_tables};
 use crate::report::{summary, tables, OutDir, ReportError, Table, TableWriter, Values};
 use crate::time::Micros;
 
@@ -191,7 +194,7 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
         Err(e) => return Err(e.into()),
     };
     let started_at = now_micros();
-    let result = crate::scan::run(cfg, started_at).context("scan failed")?;
+    let mut result = crate::scan::run(cfg, started_at).context("scan failed")?;
     let rows = result.census.rows();
     let detect_started = std::time::Instant::now();
     let detection = crate::lookalike::detect::run(
@@ -212,12 +215,14 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
         seconds: detect_started.elapsed().as_secs_f64(),
     };
     let findings = detection.findings;
+    let (leak, leak_run) = quantify(cfg, started_at, &mut result, &findings);
 
     let mut errors: Vec<String> = result
         .discovery_errors
         .iter()
         .map(|(p, r)| format!("{p}: {r}"))
         .collect();
+    errors.extend(leak_run.problems.iter().cloned());
     let mut warnings: Vec<String> = result.notes.clone();
     for f in &result.files {
         if let Some(e) = &f.error {
@@ -241,9 +246,17 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
     for p in out.write_table(&tables::lookalikes(&findings, &rows), &both)? {
         written.push(file_name(&p));
     }
+    for t in leak_tables::all(&leak) {
+        for p in out.write_table(&t, &both)? {
+            written.push(file_name(&p));
+        }
+    }
     for p in out.write_table(&tables::manifest(&result.files), &[&CsvWriter])? {
         written.push(file_name(&p));
     }
+    let summary_json = leak_json::summary(&leak, &leak_run);
+    let p = out.write_file("summary.json", |w, path| write_json(w, path, &summary_json))?;
+    written.push(file_name(&p));
     let info = RunInfo {
         command_line: &cfg.command_line,
         started_at,
@@ -252,19 +265,17 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
         year: cfg.year,
         join_gap: cfg.join_gap,
         lookalikes: Some(lookalike_run),
+        leak: Some(leak_run.clone()),
     };
     let run = run_json::build(&info, &result, warnings.clone(), errors.clone());
-    let p = out.write_file("run.json", |w, path| {
-        serde_json::to_writer_pretty(&mut *w, &run)
-            .map_err(std::io::Error::other)
-            .and_then(|()| w.write_all(b"\n"))
-            .map_err(|source| ReportError::Io {
-                path: path.to_path_buf(),
-                source,
-            })
-    })?;
+    let p = out.write_file("run.json", |w, path| write_json(w, path, &run))?;
     written.push(file_name(&p));
 
+    if let Some(key) = cfg.leak.redact.as_ref().and_then(|k| k.generated.as_ref()) {
+        // Shown once, never written to a report: with it, pseudonyms can be
+        // linked across runs (--redact-key).
+        eprintln!("misdirect: redaction key for this run (pass it as --redact-key to link later runs): {key}");
+    }
     for e in &errors {
         eprintln!("misdirect: error: {}", escape_for_display(e.as_bytes()));
     }
@@ -276,6 +287,7 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
             &result,
             &rows,
             &findings,
+            &leak,
             &out.path().display().to_string(),
             &written,
         );
@@ -284,11 +296,75 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
         let _ = stdout.write_all(text.as_bytes());
         let _ = stdout.flush();
     }
-    Ok(if result.complete() {
+    Ok(if result.complete() && leak_run.events_complete {
         Exit::Complete
     } else {
         Exit::Incomplete
     })
+}
+
+fn write_json<T: serde::Serialize>(
+    w: &mut dyn Write,
+    path: &Path,
+    value: &T,
+) -> Result<(), ReportError> {
+    serde_json::to_writer_pretty(&mut *w, value)
+        .map_err(std::io::Error::other)
+        .and_then(|()| w.write_all(b"\n"))
+        .map_err(|source| ReportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+/// Collects the deliveries to the lookalikes found and builds the leak
+/// report from them.
+fn quantify(
+    cfg: &ScanConfig,
+    started_at: Micros,
+    result: &mut crate::scan::ScanResult,
+    findings: &[crate::lookalike::Finding],
+) -> (LeakReport, LeakRun) {
+    let domains: DomainSet = std::sync::Arc::new(
+        findings
+            .iter()
+            .map(|f| f.domain.as_bytes().into())
+            .collect(),
+    );
+    let collected = crate::scan::reread::collect(cfg, started_at, result, &domains);
+    let paths: Vec<String> = result.files.iter().map(|f| f.path.clone()).collect();
+    let counted = result
+        .files
+        .iter()
+        .filter(|f| f.status != crate::scan::FileStatus::Duplicate);
+    let first = counted.clone().filter_map(|f| f.first).min();
+    let last = counted.filter_map(|f| f.last).max();
+    let reread: Vec<String> = collected
+        .reread
+        .iter()
+        .map(|&i| paths[i as usize].clone())
+        .collect();
+    let report = crate::leak::build(crate::leak::LeakInputs {
+        findings,
+        records: collected.records,
+        census: &result.census,
+        paths: &paths,
+        org_given: &cfg.leak.org_domains,
+        redact: cfg.leak.redact.as_ref(),
+        logs: (first, last),
+    });
+    let run = LeakRun {
+        org_domains: report.org.domains.clone(),
+        org_domains_source: report.org.source,
+        since: cfg.leak.since.map(crate::time::format_utc),
+        until: cfg.leak.until.map(crate::time::format_utc),
+        redacted: cfg.leak.redact.is_some(),
+        events: report.events.len(),
+        files_read_twice: reread,
+        events_complete: collected.problems.is_empty(),
+        problems: collected.problems,
+    };
+    (report, run)
 }
 
 fn file_name(p: &std::path::Path) -> String {

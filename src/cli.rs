@@ -5,10 +5,12 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{Command, MatchConfig, PermuteConfig, ScanConfig};
+use crate::config::{Command, LeakOptions, MatchConfig, PermuteConfig, ScanConfig};
+use crate::leak::ledger::{self, LedgerLimits};
+use crate::leak::redact::RedactKey;
 use crate::lookalike::{targets, Kind, TargetSpec};
 use crate::parse::detect::Format;
-use crate::time::{Zone, SECOND};
+use crate::time::{Micros, Zone, SECOND};
 
 /// Mail-log forensics: find, cluster and quantify mail sent to lookalike
 /// domains (army.mil -> army.ml), from years of compressed MTA logs.
@@ -23,7 +25,7 @@ pub struct Cli {
 enum CliCommand {
     /// Read mail logs; write the recipient-domain census, the lookalikes
     /// found in it, and a manifest of the inputs.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Classify domains as lookalikes without logs (triage): the domain
     /// probably meant, the kind of slip and a score, one line per domain.
     Match(MatchArgs),
@@ -131,6 +133,41 @@ struct ScanArgs {
     quiet: bool,
     #[command(flatten)]
     targets: TargetArgs,
+    #[command(flatten)]
+    leak: LeakArgs,
+    /// Testing only: deliveries of a domain in one file after which the
+    /// file stops keeping them (the events then come from a second pass).
+    #[arg(long, hide = true, value_name = "N")]
+    ledger_rare_limit: Option<u64>,
+    /// Testing only: bytes of delivery records held before spilling to disk.
+    #[arg(long, hide = true, value_name = "BYTES")]
+    ledger_budget: Option<usize>,
+}
+
+/// What counts as a leak, and how reports name people.
+#[derive(Args, Debug)]
+struct LeakArgs {
+    /// A domain of the organisation itself (repeatable). Mail to these does
+    /// not leave; they are also targets. Without it, they are inferred from
+    /// local deliveries.
+    #[arg(long = "org-domain", value_name = "DOMAIN")]
+    org_domain: Vec<String>,
+    /// Count only deliveries at or after this UTC date or time
+    /// (2023-01-31 or 2023-01-31T12:00:00Z).
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// Count only deliveries up to this UTC date (the whole day) or before
+    /// this time.
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    /// Replace local parts of addresses in every report with a keyed hash,
+    /// the same for the same address; domains stay readable.
+    #[arg(long)]
+    redact: bool,
+    /// The key for --redact (reuse it to link reports of several runs);
+    /// without it a random key is made and printed once.
+    #[arg(long, value_name = "KEY", requires = "redact")]
+    redact_key: Option<String>,
 }
 
 /// A command line that parsed but makes no sense.
@@ -155,6 +192,10 @@ pub enum UsageError {
     MinScore(f64),
     #[error("unknown kind {0:?}; kinds: {1}")]
     Kind(String, String),
+    #[error("{flag} {value:?}: give a UTC date (2023-01-31) or time (2023-01-31T12:00:00Z)")]
+    Date { flag: &'static str, value: String },
+    #[error("--since is not before --until")]
+    Period,
 }
 
 impl Cli {
@@ -162,6 +203,7 @@ impl Cli {
     pub fn into_command(self, command_line: Vec<String>) -> Result<Command, UsageError> {
         match self.command {
             CliCommand::Scan(a) => {
+                let a = *a;
                 let zone = Zone::named(&a.tz).map_err(|_| UsageError::Zone(a.tz.clone()))?;
                 let threads = match a.threads {
                     Some(0) => return Err(UsageError::Threads),
@@ -175,7 +217,9 @@ impl Cli {
                 }
                 let join_gap =
                     parse_duration(&a.join_gap).ok_or(UsageError::Gap(a.join_gap.clone()))?;
-                Ok(Command::Scan(ScanConfig {
+                let leak = a.leak.into_options()?;
+                let org_domains = leak.org_domains.clone();
+                Ok(Command::Scan(Box::new(ScanConfig {
                     paths: a.paths,
                     out: a.out,
                     force: a.force,
@@ -187,8 +231,19 @@ impl Cli {
                     join_gap,
                     quiet: a.quiet,
                     command_line,
-                    targets: a.targets.into_spec()?,
-                }))
+                    targets: {
+                        let mut spec = a.targets.into_spec()?;
+                        for d in &org_domains {
+                            spec.add(targets::parse_target(d).map_err(UsageError::Target)?);
+                        }
+                        spec
+                    },
+                    leak,
+                    ledger_limits: LedgerLimits {
+                        rare: a.ledger_rare_limit.unwrap_or(ledger::RARE_LIMIT),
+                        budget: a.ledger_budget.unwrap_or(ledger::SPILL_BUDGET),
+                    },
+                })))
             }
             CliCommand::Match(a) => Ok(Command::Match(MatchConfig {
                 domains: a.domains,
@@ -250,6 +305,54 @@ impl TargetArgs {
     }
 }
 
+impl LeakArgs {
+    fn into_options(self) -> Result<LeakOptions, UsageError> {
+        let mut org_domains = Vec::new();
+        for d in &self.org_domain {
+            let n = targets::normalize(d)
+                .ok_or_else(|| UsageError::Target(format!("--org-domain {d:?} is not a domain")))?;
+            org_domains.push(n);
+        }
+        org_domains.sort();
+        org_domains.dedup();
+        let date = |flag, v: &Option<String>, end: bool| match v {
+            None => Ok(None),
+            Some(v) => parse_date(v, end).map(Some).ok_or(UsageError::Date {
+                flag,
+                value: v.clone(),
+            }),
+        };
+        let since = date("--since", &self.since, false)?;
+        let until = date("--until", &self.until, true)?;
+        if let (Some(a), Some(b)) = (since, until) {
+            if a >= b {
+                return Err(UsageError::Period);
+            }
+        }
+        Ok(LeakOptions {
+            org_domains,
+            since,
+            until,
+            redact: self.redact.then(|| match self.redact_key {
+                Some(k) => RedactKey::given(&k),
+                None => RedactKey::random(),
+            }),
+        })
+    }
+}
+
+/// A UTC date (`2023-01-31`: its start, or with `end` the start of the next
+/// day) or time (`2023-01-31T12:00:00Z`).
+fn parse_date(s: &str, end: bool) -> Option<Micros> {
+    let s = s.trim();
+    if let Ok(ts) = s.parse::<jiff::Timestamp>() {
+        return Some(ts.as_microsecond());
+    }
+    let d: jiff::civil::Date = s.parse().ok()?;
+    let days = crate::time::civil::days_from_civil(d.year().into(), d.month() as u8, d.day() as u8);
+    Some((days + i64::from(end)) * crate::time::DAY)
+}
+
 /// `90s`, `30m`, `36h`, `1d` -> microseconds.
 fn parse_duration(s: &str) -> Option<i64> {
     let s = s.trim();
@@ -278,6 +381,17 @@ mod tests {
         assert_eq!(parse_duration("-1d"), None);
         assert_eq!(parse_duration("xd"), None);
         assert_eq!(parse_duration(""), None);
+    }
+
+    #[test]
+    fn dates() {
+        let day = parse_date("2023-01-31", false).unwrap();
+        assert_eq!(crate::time::format_utc(day), "2023-01-31T00:00:00Z");
+        let end = parse_date("2023-01-31", true).unwrap();
+        assert_eq!(crate::time::format_utc(end), "2023-02-01T00:00:00Z");
+        let t = parse_date("2023-01-31T12:00:00Z", true).unwrap();
+        assert_eq!(crate::time::format_utc(t), "2023-01-31T12:00:00Z");
+        assert_eq!(parse_date("31/01/2023", false), None);
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use crate::leak::ledger::LedgerLimits;
+use crate::leak::redact::RedactKey;
 use crate::lookalike::{Kind, TargetSpec};
 use crate::parse::detect::Format;
 use crate::time::{Micros, Zone};
@@ -10,7 +12,7 @@ use crate::time::{Micros, Zone};
 /// What to do.
 #[derive(Clone, Debug)]
 pub enum Command {
-    Scan(ScanConfig),
+    Scan(Box<ScanConfig>),
     Match(MatchConfig),
     Permute(PermuteConfig),
 }
@@ -60,4 +62,20 @@ pub struct ScanConfig {
     pub command_line: Vec<String>,
     /// Targets, allow list and threshold of the lookalike engine.
     pub targets: TargetSpec,
+    pub leak: LeakOptions,
+    /// When the scan stops keeping a domain's deliveries and spills them.
+    pub ledger_limits: LedgerLimits,
+}
+
+/// What counts as a leak, and how reports name people.
+#[derive(Clone, Debug, Default)]
+pub struct LeakOptions {
+    /// The organisation's own domains, normalised; empty = infer them.
+    pub org_domains: Vec<String>,
+    /// Deliveries before this are left out of every count.
+    pub since: Option<Micros>,
+    /// Deliveries at or after this are left out of every count.
+    pub until: Option<Micros>,
+    /// Replace local parts by keyed hashes.
+    pub redact: Option<RedactKey>,
 }

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::evidence::Evidence;
 use crate::correlate::{Message, MessageSink};
 use crate::domain::{normalize_domain, registrable, split_address, unicode_form, unquote_local};
+use crate::leak::ledger::{DomainLedger, LedgerLimits, LedgerMode, RecordRef, Spill, ANY_ORIGIN};
 use crate::parse::{RelayClass, Status};
 use crate::time::Micros;
 
@@ -29,6 +30,10 @@ pub struct DomainStats {
     pub last_seen: Option<Micros>,
     /// Distinct UTC days (since 1970) with a delivery to the domain.
     pub days: DaySet,
+    /// Of the deliveries, those to a mailbox on the logging host.
+    pub deliveries_local: u64,
+    /// Records of single deliveries, while the domain may be a lookalike.
+    pub ledger: DomainLedger,
     /// Serials of the last message counted, and of the last one whose
     /// bytes were counted, so each message counts once per domain.
     last_message: u64,
@@ -48,6 +53,8 @@ impl DomainStats {
         self.first_seen = min_opt(self.first_seen, other.first_seen);
         self.last_seen = max_opt(self.last_seen, other.last_seen);
         self.days.extend(other.days);
+        self.deliveries_local += other.deliveries_local;
+        self.ledger.merge(other.ledger);
     }
 }
 
@@ -113,6 +120,8 @@ pub struct Totals {
     /// Lines of one queue ID that only said `removed` (the rest was in no
     /// input file).
     pub orphan_removals: u64,
+    /// Deliveries outside `--since`/`--until` (not counted anywhere else).
+    pub deliveries_outside_period: u64,
 }
 
 impl Totals {
@@ -135,6 +144,7 @@ impl Totals {
             messages_expired,
             messages_not_removed,
             orphan_removals,
+            deliveries_outside_period,
         } = o;
         self.messages += messages;
         self.deliveries_sent += deliveries_sent;
@@ -153,6 +163,7 @@ impl Totals {
         self.messages_expired += messages_expired;
         self.messages_not_removed += messages_not_removed;
         self.orphan_removals += orphan_removals;
+        self.deliveries_outside_period += deliveries_outside_period;
     }
 
     pub fn deliveries(&self) -> u64 {
@@ -172,10 +183,40 @@ impl Totals {
     }
 }
 
+/// How a census counts, beyond the defaults.
+#[derive(Clone, Debug)]
+pub struct CensusOptions {
+    /// Deliveries before this instant are left out.
+    pub since: Option<Micros>,
+    /// Deliveries at or after this instant are left out.
+    pub until: Option<Micros>,
+    pub ledger: LedgerMode,
+    /// The file whose messages this census counts, or `ANY_ORIGIN`.
+    pub origin: u32,
+}
+
+impl Default for CensusOptions {
+    fn default() -> Self {
+        CensusOptions {
+            since: None,
+            until: None,
+            ledger: LedgerMode::Off,
+            origin: ANY_ORIGIN,
+        }
+    }
+}
+
 /// The census of some files (or of the whole run, once merged).
 #[derive(Debug, Default)]
 pub struct Census {
     domains: Map<DomainStats>,
+    opts: CensusOptions,
+    /// Bytes of ledger records held in memory.
+    held: usize,
+    /// Ledger records written to temporary files.
+    pub spill: Spill,
+    /// Why the ledger is incomplete, if it is (a spill could not be written).
+    pub ledger_error: Option<String>,
     pub totals: Totals,
     /// Related domains seen together, for the lookalike engine.
     pub evidence: Evidence,
@@ -186,6 +227,49 @@ pub struct Census {
 impl Census {
     pub fn new() -> Census {
         Census::default()
+    }
+
+    pub fn with_options(opts: CensusOptions) -> Census {
+        Census {
+            opts,
+            ..Census::default()
+        }
+    }
+
+    fn limits(&self) -> LedgerLimits {
+        match &self.opts.ledger {
+            LedgerMode::Rare { limits, .. } => *limits,
+            _ => LedgerLimits::default(),
+        }
+    }
+
+    /// Every domain with its statistics, mutably (to take ledgers).
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&[u8], &mut DomainStats)> {
+        self.domains.iter_mut().map(|(k, v)| (&**k, v))
+    }
+
+    /// Writes the ledger records held in memory to a temporary file once
+    /// they pass the budget.
+    pub fn maybe_spill(&mut self) {
+        if self.held <= self.limits().budget {
+            return;
+        }
+        let dir = match &self.opts.ledger {
+            LedgerMode::Rare { spill_dir, .. } => spill_dir.clone(),
+            _ => None,
+        };
+        let origin = self.opts.origin;
+        let chunks = self
+            .domains
+            .iter_mut()
+            .map(|(k, v)| (&**k, v.ledger.take_records()));
+        if let Err(e) = self.spill.write(dir.as_ref(), origin, chunks) {
+            self.ledger_error.get_or_insert(format!(
+                "cannot write delivery records to a temporary file ({e}); the events report is incomplete"
+            ));
+            self.opts.ledger = LedgerMode::Off;
+        }
+        self.held = 0;
     }
 
     pub fn domain(&self, domain: &str) -> Option<&DomainStats> {
@@ -204,6 +288,11 @@ impl Census {
     pub fn merge(&mut self, other: Census) {
         self.totals.merge(&other.totals);
         self.evidence.merge(other.evidence);
+        self.held += other.held;
+        self.spill.merge(other.spill);
+        if self.ledger_error.is_none() {
+            self.ledger_error = other.ledger_error;
+        }
         if other.domains.len() > self.domains.len() && self.domains.is_empty() {
             self.domains = other.domains;
             return;
@@ -280,7 +369,7 @@ pub struct DomainRow {
 static NEXT_SERIAL: AtomicU64 = AtomicU64::new(1);
 
 impl MessageSink for Census {
-    fn message(&mut self, _host: &[u8], _queue_id: &[u8], msg: &Message) {
+    fn message(&mut self, host: &[u8], queue_id: &[u8], msg: &Message) {
         let serial = NEXT_SERIAL.fetch_add(1, Ordering::Relaxed);
         if !msg.removed {
             self.totals.messages_not_removed += 1;
@@ -314,6 +403,12 @@ impl MessageSink for Census {
                 self.totals.content_filter_hops += 1;
                 continue;
             }
+            let outside = self.opts.since.is_some_and(|t| r.last_time < t)
+                || self.opts.until.is_some_and(|t| r.last_time >= t);
+            if outside {
+                self.totals.deliveries_outside_period += 1;
+                continue;
+            }
             counted += 1;
             let status = msg.final_status(r);
             self.totals.add_delivery(status);
@@ -330,6 +425,40 @@ impl MessageSink for Census {
             self.evidence.recipient(&self.scratch, &local);
             first_time = first_time.min(r.first_time);
             let stats = stats_for(&mut self.domains, &self.scratch);
+            if r.class == RelayClass::Local {
+                stats.deliveries_local += 1;
+            } else {
+                let limit = match &self.opts.ledger {
+                    LedgerMode::Off => None,
+                    LedgerMode::Rare { .. } if self.opts.origin == ANY_ORIGIN => Some(None),
+                    LedgerMode::Rare { limits, .. } => Some(Some((limits.rare, self.opts.origin))),
+                    LedgerMode::Only(set) => set.contains(&self.scratch[..]).then_some(None),
+                };
+                if let Some(limit) = limit {
+                    let rec = RecordRef {
+                        time: r.last_time,
+                        first_time: r.first_time,
+                        at: r.evidence,
+                        message_key: serial,
+                        status: Some(status),
+                        deferrals: r.deferrals,
+                        size: msg.size,
+                        host,
+                        queue_id,
+                        message_id: msg.message_id.map_or(&[][..], |m| msg.bytes(m)),
+                        sender: sender.unwrap_or_default(),
+                        sender_known: sender.is_some(),
+                        local: &local,
+                        to: msg.bytes(r.to),
+                        orig_to: r.orig_to.map_or(&[][..], |o| msg.bytes(o)),
+                        relay: msg.bytes(r.relay),
+                        dsn: msg.bytes(r.dsn),
+                        reply: msg.bytes(r.reply),
+                    };
+                    let delta = stats.ledger.push(&rec, limit);
+                    self.held = self.held.saturating_add_signed(delta);
+                }
+            }
             let new_message = stats.last_message != serial;
             stats.last_message = serial;
             if new_message {
@@ -361,6 +490,7 @@ impl MessageSink for Census {
             self.evidence.end(sender, first_time);
         }
         self.sender_scratch = sender_key;
+        self.maybe_spill();
         if counted == 0 {
             // Every recipient was a content-filter hop: the message lives on
             // under its new queue ID.

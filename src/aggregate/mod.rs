@@ -10,5 +10,5 @@ pub mod census;
 pub mod evidence;
 pub mod observe;
 
-pub use census::{Census, DomainRow, DomainStats, Totals};
+pub use census::{Census, CensusOptions, DomainRow, DomainStats, Totals};
 pub use observe::CensusView;

@@ -5,7 +5,13 @@
 //! This stage only computes; [`crate::report`] writes. Definitions (what a
 //! leaked message is, what counts once) are in the README and on the types.
 
+pub mod build;
+pub mod ledger;
+pub mod measure;
 pub mod model;
+pub mod redact;
+
+pub use build::{build, LeakInputs};
 
 pub use model::*;
 

@@ -75,6 +75,8 @@ pub struct Measures {
     /// Leaked messages whose size is unknown (not in `bytes_leaked`).
     pub leaked_messages_without_size: u64,
     pub senders: u64,
+    /// Of the senders, those with a leaked delivery.
+    pub senders_leaked: u64,
     pub recipients: u64,
     pub first_seen: Option<Micros>,
     pub last_seen: Option<Micros>,

@@ -31,6 +31,7 @@ impl TableWriter for CsvWriter {
                 row.push(match values {
                     Values::Str(v) => csv_safe(&v[i]).into_owned(),
                     Values::U64(v) => v[i].to_string(),
+                    Values::OptU64(v) => v[i].map(|n| n.to_string()).unwrap_or_default(),
                     // Fixed precision: the same digits on every platform.
                     Values::F64(v) => format!("{:.4}", v[i]),
                     Values::Bool(v) => v[i].to_string(),

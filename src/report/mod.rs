@@ -6,6 +6,9 @@
 //! place, so a report that exists is complete.
 
 pub mod csv;
+pub mod headline;
+pub mod leak_json;
+pub mod leak_tables;
 pub mod parquet;
 pub mod run_json;
 pub mod summary;
@@ -23,6 +26,8 @@ use crate::time::Micros;
 pub enum Values {
     Str(Vec<String>),
     U64(Vec<u64>),
+    /// Counts that may be unknown; `None` is an empty cell.
+    OptU64(Vec<Option<u64>>),
     F64(Vec<f64>),
     Bool(Vec<bool>),
     /// UTC instants; `None` is an empty cell.
@@ -34,6 +39,7 @@ impl Values {
         match self {
             Values::Str(v) => v.len(),
             Values::U64(v) => v.len(),
+            Values::OptU64(v) => v.len(),
             Values::F64(v) => v.len(),
             Values::Bool(v) => v.len(),
             Values::Time(v) => v.len(),

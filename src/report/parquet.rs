@@ -43,6 +43,7 @@ pub fn to_frame(table: &Table) -> PolarsResult<DataFrame> {
             let series = match values {
                 Values::Str(v) => Series::new(name, v),
                 Values::U64(v) => Series::new(name, v),
+                Values::OptU64(v) => Series::new(name, v),
                 Values::F64(v) => Series::new(name, v),
                 Values::Bool(v) => Series::new(name, v),
                 Values::Time(v) => {

@@ -29,6 +29,7 @@ pub struct RunJson<'a> {
     pub messages_joined_across_files: u64,
     pub domains: usize,
     pub lookalikes: Option<LookalikeRun>,
+    pub leak: Option<LeakRun>,
     pub warnings: Vec<String>,
     pub errors: Vec<String>,
 }
@@ -71,6 +72,26 @@ pub struct LookalikeRun {
     pub seconds: f64,
 }
 
+/// How the leak was quantified.
+#[derive(Serialize, Clone, Debug)]
+pub struct LeakRun {
+    /// The organisation's domains (mail to them does not leave).
+    pub org_domains: Vec<String>,
+    /// `given` (--org-domain) or `inferred` (from local deliveries).
+    pub org_domains_source: &'static str,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub redacted: bool,
+    /// Misdirected deliveries in events.csv.
+    pub events: usize,
+    /// Inputs read a second time for the events of lookalikes that were too
+    /// common in them to keep during the first pass.
+    pub files_read_twice: Vec<String>,
+    /// Whether every misdirected delivery is in the events report.
+    pub events_complete: bool,
+    pub problems: Vec<String>,
+}
+
 /// Facts about the run that are not in the scan result.
 pub struct RunInfo<'a> {
     pub command_line: &'a [String],
@@ -80,6 +101,7 @@ pub struct RunInfo<'a> {
     pub year: Option<i32>,
     pub join_gap: Micros,
     pub lookalikes: Option<LookalikeRun>,
+    pub leak: Option<LeakRun>,
 }
 
 /// Builds run.json's content.
@@ -128,6 +150,7 @@ pub fn build<'a>(
         messages_joined_across_files: scan.joins.joined,
         domains: scan.census.domain_count(),
         lookalikes: info.lookalikes.clone(),
+        leak: info.leak.clone(),
         warnings,
         errors,
     }

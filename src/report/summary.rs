@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::text::escape_for_display;
 use crate::aggregate::DomainRow;
+use crate::leak::LeakReport;
 use crate::lookalike::Finding;
 use crate::scan::{FileStatus, ScanResult};
 
@@ -16,6 +17,7 @@ pub fn render(
     scan: &ScanResult,
     rows: &[DomainRow],
     findings: &[Finding],
+    leak: &LeakReport,
     out_dir: &str,
     written: &[String],
 ) -> String {
@@ -103,6 +105,7 @@ pub fn render(
         }
     }
     lookalikes(&mut s, findings, rows);
+    leak_section(&mut s, leak);
     let _ = writeln!(
         s,
         "\nReports in {}: {}",
@@ -155,6 +158,64 @@ fn lookalikes(s: &mut String, findings: &[Finding], rows: &[DomainRow]) {
             thousands(m),
             thousands(sent),
             f.country.unwrap_or(""),
+        );
+    }
+}
+
+/// How many clusters the summary lists.
+pub const TOP_CLUSTERS: usize = 10;
+
+fn cut(t: String, w: usize) -> String {
+    if t.chars().count() > w {
+        t.chars().take(w - 1).chain(['…']).collect()
+    } else {
+        t
+    }
+}
+
+fn leak_section(s: &mut String, leak: &LeakReport) {
+    let _ = writeln!(
+        s,
+        "\n{}",
+        escape_for_display(super::headline::headline(leak).as_bytes())
+    );
+    if leak.clusters.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\nMisdirected mail by intended domain: {} (top {})",
+        thousands(leak.clusters.len() as u64),
+        leak.clusters.len().min(TOP_CLUSTERS)
+    );
+    let _ = writeln!(
+        s,
+        "  {:<24}  {:<30}  {:>9}  {:>8}  {:>10}  {:>7}  {:<7}  {:<7}",
+        "intended", "lookalikes", "attempted", "leaked", "bytes", "senders", "first", "last"
+    );
+    let month = |t: Option<i64>| t.map(crate::leak::build::month).unwrap_or_default();
+    for c in leak.clusters.iter().take(TOP_CLUSTERS) {
+        let m = &c.measures;
+        let _ = writeln!(
+            s,
+            "  {:<24}  {:<30}  {:>9}  {:>8}  {:>10}  {:>7}  {:<7}  {:<7}",
+            cut(escape_for_display(c.intended.as_bytes()), 24),
+            cut(escape_for_display(c.lookalikes.join(" ").as_bytes()), 30),
+            thousands(m.messages_attempted),
+            thousands(m.messages_leaked),
+            human_bytes(m.bytes_leaked),
+            thousands(m.senders),
+            month(m.first_leak),
+            month(m.last_leak),
+        );
+    }
+    let sticky = leak.recipients.iter().filter(|r| r.sticky).count() as u64;
+    if sticky > 0 {
+        let _ = writeln!(
+            s,
+            "  {} sticky recipient address{} (hit again and again over weeks; see recipients.csv)",
+            thousands(sticky),
+            if sticky == 1 { "" } else { "es" }
         );
     }
 }

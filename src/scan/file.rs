@@ -7,7 +7,7 @@
 use std::fs::File;
 use std::io::{self, Read};
 
-use crate::aggregate::Census;
+use crate::aggregate::{Census, CensusOptions};
 use crate::correlate::{Correlator, Fragment};
 use crate::input::decode::RawReader;
 use crate::input::discover::describe_io;
@@ -55,7 +55,14 @@ pub fn process_file(index: u32, spec: &InputSpec, ctx: &ScanContext) -> FileResu
         rule,
         parser: None,
         detection: None,
-        correlator: Correlator::new(index, ctx.gap, Census::new()),
+        correlator: Correlator::new(
+            index,
+            ctx.gap,
+            Census::with_options(CensusOptions {
+                origin: index,
+                ..ctx.census.clone()
+            }),
+        ),
         used: 0,
         skipped: SkipCounts::default(),
     };

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::aggregate::Census;
+use crate::aggregate::{Census, CensusOptions};
 use crate::correlate::Fragment;
 
 use super::{FileRecord, FileResult, FileStatus};
@@ -26,18 +26,14 @@ pub struct Merged {
     pub files: Vec<FileRecord>,
 }
 
-impl Default for Merger {
-    fn default() -> Self {
-        Merger::new()
-    }
-}
-
 impl Merger {
-    pub fn new() -> Merger {
+    /// `opts`: how the run's census counts (messages joined across files
+    /// are counted in it).
+    pub fn new(opts: CensusOptions) -> Merger {
         Merger {
             next: 0,
             pending: BTreeMap::new(),
-            census: Census::new(),
+            census: Census::with_options(opts),
             loose: Vec::new(),
             files: Vec::new(),
             seen: HashMap::new(),
@@ -77,6 +73,7 @@ impl Merger {
             self.seen.insert(key, record.path.clone());
         }
         self.census.merge(census);
+        self.census.maybe_spill();
         self.loose.extend(loose);
         self.files.push(record);
     }

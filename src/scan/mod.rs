@@ -4,15 +4,17 @@
 
 mod file;
 mod merge;
+pub mod reread;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use crate::aggregate::{Census, Totals};
+use crate::aggregate::{Census, CensusOptions, Totals};
 use crate::config::ScanConfig;
 use crate::correlate::join::{join_fragments, JoinStats};
 use crate::input::{discover, InputSpec};
+use crate::leak::ledger::{LedgerMode, ANY_ORIGIN};
 use crate::parse::detect::Format;
 use crate::parse::syslog::PostfixNames;
 use crate::parse::SkipCounts;
@@ -35,6 +37,34 @@ pub struct ScanContext {
     pub progress: Counter,
     /// When the run started (dates streams that have no modification time).
     pub started_at: Micros,
+    /// How each file's census counts (its `origin` is set per file).
+    pub census: CensusOptions,
+}
+
+impl ScanContext {
+    pub fn new(
+        cfg: &ScanConfig,
+        started_at: Micros,
+        progress: Counter,
+        ledger: LedgerMode,
+    ) -> ScanContext {
+        ScanContext {
+            year: cfg.year,
+            zone: cfg.zone.clone(),
+            postfix_names: PostfixNames::new(&cfg.syslog_names),
+            gap: cfg.join_gap,
+            pipeline: cfg.threads > 1,
+            format: cfg.format,
+            progress,
+            started_at,
+            census: CensusOptions {
+                since: cfg.leak.since,
+                until: cfg.leak.until,
+                ledger,
+                origin: ANY_ORIGIN,
+            },
+        }
+    }
 }
 
 /// The state of an input once read, for the manifest.
@@ -143,6 +173,8 @@ pub struct ScanResult {
     pub notes: Vec<String>,
     pub joins: JoinStats,
     pub threads: usize,
+    /// The inputs, in index order (for a second pass over some of them).
+    pub inputs: Vec<InputSpec>,
 }
 
 impl ScanResult {
@@ -179,21 +211,20 @@ pub fn run(cfg: &ScanConfig, started_at: Micros) -> anyhow::Result<ScanResult> {
     let inputs: Vec<InputSpec> = discovery.inputs;
     let total: u64 = inputs.iter().map(|i| i.size).sum();
     let progress = Progress::new(total, cfg.quiet);
-    let ctx = ScanContext {
-        year: cfg.year,
-        zone: cfg.zone.clone(),
-        postfix_names: PostfixNames::new(&cfg.syslog_names),
-        gap: cfg.join_gap,
-        pipeline: cfg.threads > 1,
-        format: cfg.format,
-        progress: progress.counter(),
+    let ctx = ScanContext::new(
+        cfg,
         started_at,
-    };
+        progress.counter(),
+        LedgerMode::Rare {
+            spill_dir: Some(cfg.out.clone()),
+            limits: cfg.ledger_limits,
+        },
+    );
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads)
         .thread_name(|i| format!("misdirect-{i}"))
         .build()?;
-    let merger = Mutex::new(Merger::new());
+    let merger = Mutex::new(Merger::new(ctx.census.clone()));
     let next = AtomicUsize::new(0);
     // Workers take inputs in path order, so results arrive roughly in order
     // and the merger's reorder buffer stays small.
@@ -218,6 +249,7 @@ pub fn run(cfg: &ScanConfig, started_at: Micros) -> anyhow::Result<ScanResult> {
         notes: discovery.notes,
         joins,
         threads: cfg.threads,
+        inputs,
     })
 }
 
