@@ -233,9 +233,7 @@ impl Cli {
                     command_line,
                     targets: {
                         let mut spec = a.targets.into_spec()?;
-                        for d in &org_domains {
-                            spec.add(targets::parse_target(d).map_err(UsageError::Target)?);
-                        }
+                        spec.org = org_domains;
                         spec
                     },
                     leak,

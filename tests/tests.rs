@@ -13,4 +13,6 @@ mod cli;
 mod properties;
 // The lookalike engine: samples, peer test suites, match and permute.
 mod lookalike;
+// The leak reports: clusters, patterns, events, redaction, filters.
+mod leak;
 mod util;

@@ -84,8 +84,11 @@ fn outcome(s: Option<Status>) -> (Outcome, &'static str) {
     }
 }
 
+/// Log text for a report: control characters and invalid bytes written as
+/// `\xNN`, so no report carries a terminal escape sequence, in CSV or
+/// Parquet alike. (The raw line is one `file:line` away.)
 fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    crate::report::text::escape_for_display(b)
 }
 
 /// Builds the report.
@@ -312,7 +315,10 @@ fn senders(events: &[Event], org: &HashSet<&str>, sticky: &HashSet<&str>) -> Vec
         .map(|((scope, sender), s)| {
             let m = s.acc.finish();
             SenderRow {
-                in_org: org.contains(sender_domain(&sender).as_str()),
+                in_org: match scope {
+                    SenderScope::Address => org.contains(sender_domain(&sender).as_str()),
+                    SenderScope::Domain => org.contains(sender.as_str()),
+                },
                 scope,
                 sender,
                 deliveries: m.deliveries,

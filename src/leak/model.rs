@@ -6,6 +6,14 @@ use serde::Serialize;
 
 use crate::time::Micros;
 
+/// Instants as ISO 8601 UTC in JSON, as in every other report.
+fn iso_time<S: serde::Serializer>(t: &Option<Micros>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&crate::time::format_utc(*t)),
+        None => s.serialize_none(),
+    }
+}
+
 /// What became of one misdirected delivery (README, "Definitions").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -78,9 +86,13 @@ pub struct Measures {
     /// Of the senders, those with a leaked delivery.
     pub senders_leaked: u64,
     pub recipients: u64,
+    #[serde(serialize_with = "iso_time")]
     pub first_seen: Option<Micros>,
+    #[serde(serialize_with = "iso_time")]
     pub last_seen: Option<Micros>,
+    #[serde(serialize_with = "iso_time")]
     pub first_leak: Option<Micros>,
+    #[serde(serialize_with = "iso_time")]
     pub last_leak: Option<Micros>,
 }
 
@@ -138,7 +150,9 @@ pub struct SenderRow {
     pub bytes_leaked: u64,
     pub lookalikes: u64,
     pub sticky_recipients: u64,
+    #[serde(serialize_with = "iso_time")]
     pub first_seen: Option<Micros>,
+    #[serde(serialize_with = "iso_time")]
     pub last_seen: Option<Micros>,
 }
 
@@ -154,7 +168,9 @@ pub struct RecipientRow {
     pub senders: u64,
     /// Distinct UTC days with a delivery.
     pub days: u64,
+    #[serde(serialize_with = "iso_time")]
     pub first_seen: Option<Micros>,
+    #[serde(serialize_with = "iso_time")]
     pub last_seen: Option<Micros>,
     /// Hit on at least [`super::STICKY_MIN_DAYS`] days spanning at least
     /// [`super::STICKY_MIN_SPAN_DAYS`] days: a saved wrong address.

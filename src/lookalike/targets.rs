@@ -20,6 +20,10 @@ pub struct TargetSpec {
     pub domains: Vec<String>,
     /// Suffix targets (`mil` for `*.mil`).
     pub suffixes: Vec<String>,
+    /// The organisation's own domains (`--org-domain`): named targets that
+    /// do not turn off inference, since naming one's own domains says
+    /// nothing about where one writes to.
+    pub org: Vec<String>,
     /// Domains that are legitimate in their own right, sorted (use
     /// [`TargetSpec::add_allow`]).
     pub allow: Vec<String>,
@@ -37,6 +41,7 @@ impl Default for TargetSpec {
         TargetSpec {
             domains: Vec::new(),
             suffixes: Vec::new(),
+            org: Vec::new(),
             allow: Vec::new(),
             builtin: true,
             min_score: DEFAULT_MIN_SCORE,
@@ -131,11 +136,12 @@ impl TargetSpec {
     /// (domains of the logs judged intended) when no targets were named.
     pub fn matcher<'a>(&self, inferred: impl IntoIterator<Item = &'a str>) -> Matcher {
         let mut m = Matcher::new();
-        for d in &self.domains {
+        let named = || self.domains.iter().chain(self.org.iter());
+        for d in named() {
             m.add(d, Source::Explicit);
         }
-        if self.domains.len() <= super::matcher::DEEP_NAMED {
-            for d in &self.domains {
+        if self.domains.len() + self.org.len() <= super::matcher::DEEP_NAMED {
+            for d in named() {
                 m.index_deep(d);
             }
         }

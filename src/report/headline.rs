@@ -32,8 +32,25 @@ pub fn headline(r: &LeakReport) -> String {
         (Some(a), Some(b)) => format!("between {} and {}", month(a), month(b)),
         _ => String::new(),
     };
-    let (meant, went) = match (&r.clusters[..], &r.patterns[..]) {
-        ([c], _) => (
+    let leaking: Vec<&crate::leak::ClusterRow> = r
+        .clusters
+        .iter()
+        .filter(|c| c.measures.messages_leaked > 0)
+        .collect();
+    let leaking_patterns: Vec<&crate::leak::PatternRow> = r
+        .patterns
+        .iter()
+        .filter(|p| p.measures.messages_leaked > 0)
+        .collect();
+    let leaky_domains = r
+        .events
+        .iter()
+        .filter(|e| e.outcome == crate::leak::Outcome::Leaked)
+        .map(|e| &e.lookalike)
+        .collect::<std::collections::HashSet<_>>()
+        .len() as u64;
+    let (meant, went) = match (&leaking[..], &leaking_patterns[..]) {
+        ([c], _) if c.lookalikes.len() as u64 == leaky_domains => (
             format!("meant for {}", c.intended),
             format!("to {}", c.lookalikes.join(", ")),
         ),
@@ -45,7 +62,7 @@ pub fn headline(r: &LeakReport) -> String {
             format!("meant for {}", plural(cs.len() as u64, "domain", "domains")),
             format!(
                 "to {}",
-                plural(h.lookalike_domains, "lookalike domain", "lookalike domains")
+                plural(leaky_domains, "lookalike domain", "lookalike domains")
             ),
         ),
     };
