@@ -213,8 +213,6 @@ pub struct Census {
     opts: CensusOptions,
     /// Bytes of ledger records held in memory.
     held: usize,
-    /// Ledger records written to temporary files.
-    pub spill: Spill,
     /// Why the ledger is incomplete, if it is (a spill could not be written).
     pub ledger_error: Option<String>,
     pub totals: Totals,
@@ -236,6 +234,14 @@ impl Census {
         }
     }
 
+    /// Where this census's ledger spills, if it keeps one.
+    pub fn spill(&self) -> Option<&Spill> {
+        match &self.opts.ledger {
+            LedgerMode::Rare { spill, .. } => Some(spill),
+            _ => None,
+        }
+    }
+
     fn limits(&self) -> LedgerLimits {
         match &self.opts.ledger {
             LedgerMode::Rare { limits, .. } => *limits,
@@ -251,19 +257,26 @@ impl Census {
     /// Writes the ledger records held in memory to a temporary file once
     /// they pass the budget.
     pub fn maybe_spill(&mut self) {
-        if self.held <= self.limits().budget {
+        if self.held > self.limits().budget {
+            self.spill_now();
+        }
+    }
+
+    /// Writes the ledger records held in memory to this census's temporary
+    /// file.
+    pub fn spill_now(&mut self) {
+        if self.held == 0 {
             return;
         }
-        let dir = match &self.opts.ledger {
-            LedgerMode::Rare { spill_dir, .. } => spill_dir.clone(),
-            _ => None,
+        let LedgerMode::Rare { spill, .. } = &self.opts.ledger else {
+            return;
         };
         let origin = self.opts.origin;
         let chunks = self
             .domains
             .iter_mut()
             .map(|(k, v)| (&**k, v.ledger.take_records()));
-        if let Err(e) = self.spill.write(dir.as_ref(), origin, chunks) {
+        if let Err(e) = spill.write(origin, chunks) {
             self.ledger_error.get_or_insert(format!(
                 "cannot write delivery records to a temporary file ({e}); the events report is incomplete"
             ));
@@ -289,7 +302,6 @@ impl Census {
         self.totals.merge(&other.totals);
         self.evidence.merge(other.evidence);
         self.held += other.held;
-        self.spill.merge(other.spill);
         if self.ledger_error.is_none() {
             self.ledger_error = other.ledger_error;
         }
@@ -449,7 +461,6 @@ impl MessageSink for Census {
                         sender: sender.unwrap_or_default(),
                         sender_known: sender.is_some(),
                         local: &local,
-                        to: msg.bytes(r.to),
                         orig_to: r.orig_to.map_or(&[][..], |o| msg.bytes(o)),
                         relay: msg.bytes(r.relay),
                         dsn: msg.bytes(r.dsn),

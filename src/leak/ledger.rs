@@ -19,7 +19,7 @@
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use hashbrown::HashSet;
 
@@ -36,6 +36,10 @@ pub const SPILL_BUDGET: usize = 64 << 20;
 
 /// Longest string kept in a record; longer ones (hostile input) are cut.
 const MAX_FIELD: usize = 1024;
+
+/// Longest SMTP reply kept: enough for the status and the server's words
+/// (`250 2.0.0 Ok: queued as ...`); replies are the bulk of a record.
+const MAX_REPLY: usize = 96;
 
 /// Marks records that stay valid whatever a file's census dropped later.
 pub const ANY_ORIGIN: u32 = u32::MAX;
@@ -67,12 +71,8 @@ pub enum LedgerMode {
     /// Nothing (tests and commands that need no events).
     #[default]
     Off,
-    /// Rare domains, spilling to `spill_dir` (or the system's temporary
-    /// folder).
-    Rare {
-        spill_dir: Option<PathBuf>,
-        limits: LedgerLimits,
-    },
+    /// Rare domains, spilling past the budget.
+    Rare { spill: Spill, limits: LedgerLimits },
     /// Every delivery to these domains (a second pass).
     Only(DomainSet),
 }
@@ -97,8 +97,6 @@ pub struct Record {
     pub sender_known: bool,
     /// Unquoted local part of the recipient.
     pub local: Vec<u8>,
-    /// The recipient address as logged.
-    pub to: Vec<u8>,
     pub orig_to: Vec<u8>,
     pub relay: Vec<u8>,
     pub dsn: Vec<u8>,
@@ -121,7 +119,6 @@ pub struct RecordRef<'a> {
     pub sender: &'a [u8],
     pub sender_known: bool,
     pub local: &'a [u8],
-    pub to: &'a [u8],
     pub orig_to: &'a [u8],
     pub relay: &'a [u8],
     pub dsn: &'a [u8],
@@ -144,7 +141,6 @@ impl Record {
             sender: &self.sender,
             sender_known: self.sender_known,
             local: &self.local,
-            to: &self.to,
             orig_to: &self.orig_to,
             relay: &self.relay,
             dsn: &self.dsn,
@@ -209,32 +205,44 @@ impl DomainLedger {
     }
 }
 
-/// Spilled records: anonymous temporary files of chunks
-/// `origin u32, domain len u32, domain, records len u64, records`. A census
-/// appends to one file of its own; merging collects the others' files.
-#[derive(Debug, Default)]
+/// Spilled records: one anonymous temporary file for the whole run, shared
+/// by every census (so a run of 100,000 files holds one descriptor), of
+/// chunks `origin u32, domain len u32, domain, records len u64, records`.
+#[derive(Clone, Debug, Default)]
 pub struct Spill {
-    own: Option<File>,
-    others: Vec<File>,
+    inner: Arc<Mutex<SpillFile>>,
+}
+
+#[derive(Debug, Default)]
+struct SpillFile {
+    dir: Option<PathBuf>,
+    out: Option<BufWriter<File>>,
 }
 
 impl Spill {
-    /// Appends chunks to this census's temporary file.
+    /// A spill that creates its file in `dir` (else the system's temporary
+    /// folder) when first written to.
+    pub fn new(dir: Option<PathBuf>) -> Spill {
+        Spill {
+            inner: Arc::new(Mutex::new(SpillFile { dir, out: None })),
+        }
+    }
+
+    /// Appends chunks (whole, under the lock: chunks never interleave).
     pub fn write<'a>(
-        &mut self,
-        dir: Option<&PathBuf>,
+        &self,
         origin: u32,
         chunks: impl Iterator<Item = (&'a [u8], Vec<u8>)>,
     ) -> io::Result<()> {
-        let file = match self.own.take() {
-            Some(f) => f,
-            None => match dir {
+        let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if g.out.is_none() {
+            let file = match &g.dir {
                 Some(d) => tempfile::tempfile_in(d)?,
                 None => tempfile::tempfile()?,
-            },
-        };
-        let mut w = BufWriter::with_capacity(1 << 20, file);
-        w.seek(SeekFrom::End(0))?;
+            };
+            g.out = Some(BufWriter::with_capacity(1 << 20, file));
+        }
+        let w = g.out.as_mut().expect("opened above");
         for (domain, records) in chunks {
             if records.is_empty() {
                 continue;
@@ -245,27 +253,20 @@ impl Spill {
             w.write_all(&(records.len() as u64).to_le_bytes())?;
             w.write_all(&records)?;
         }
-        self.own = Some(w.into_inner().map_err(|e| e.into_error())?);
         Ok(())
-    }
-
-    pub fn merge(&mut self, other: Spill) {
-        self.others.extend(other.own);
-        self.others.extend(other.others);
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.own.is_none() && self.others.is_empty()
     }
 
     /// Reads every chunk back: `f(origin, domain, records)`. Only chunks
     /// whose domain `wanted` accepts are loaded.
     pub fn for_each(
-        &mut self,
+        &self,
         wanted: &dyn Fn(&[u8]) -> bool,
         f: &mut dyn FnMut(u32, &[u8], Records<'_>),
     ) -> io::Result<()> {
-        for file in self.own.iter_mut().chain(self.others.iter_mut()) {
+        let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(w) = g.out.as_mut() {
+            w.flush()?;
+            let file = w.get_mut();
             file.seek(SeekFrom::Start(0))?;
             let mut r = BufReader::with_capacity(1 << 20, &mut *file);
             let mut domain = Vec::new();
@@ -289,7 +290,7 @@ impl Spill {
                     r.read_exact(&mut records)?;
                     f(origin, &domain, Records { buf: &records });
                 } else {
-                    io::copy(&mut (&mut r).take(len), &mut io::sink())?;
+                    r.seek_relative(len as i64)?;
                 }
             }
         }
@@ -357,14 +358,13 @@ fn encode(r: &RecordRef<'_>, out: &mut Vec<u8>) {
         r.message_id,
         r.sender,
         r.local,
-        r.to,
         r.orig_to,
         r.relay,
         r.dsn,
-        r.reply,
     ] {
         put_str(out, s);
     }
+    put_str(out, &r.reply[..r.reply.len().min(MAX_REPLY)]);
 }
 
 struct Cursor<'a> {
@@ -418,7 +418,6 @@ fn decode(c: &mut Cursor<'_>) -> Option<Record> {
         message_id: c.string()?,
         sender: c.string()?,
         local: c.string()?,
-        to: c.string()?,
         orig_to: c.string()?,
         relay: c.string()?,
         dsn: c.string()?,
@@ -445,7 +444,6 @@ mod tests {
             sender: b"s@example.org".to_vec(),
             sender_known: true,
             local: b"john".to_vec(),
-            to: b"John@Army.ML".to_vec(),
             orig_to: vec![],
             relay: b"mx.army.ml[192.0.2.9]:25".to_vec(),
             dsn: b"2.0.0".to_vec(),
@@ -462,7 +460,7 @@ mod tests {
         let back: Vec<Record> = l.records().collect();
         assert_eq!(back.len(), 3);
         let mut want = rec(2);
-        want.reply.truncate(MAX_FIELD);
+        want.reply.truncate(MAX_REPLY);
         assert_eq!(back[2], want);
     }
 
@@ -483,12 +481,12 @@ mod tests {
         a.push(&rec(1).as_ref(), None);
         b.push(&rec(2).as_ref(), None);
         b.push(&rec(3).as_ref(), None);
-        let mut spill = Spill::default();
+        let spill = Spill::new(None);
         let chunks = vec![
             (&b"a.example"[..], a.take_records()),
             (&b"b.example"[..], b.take_records()),
         ];
-        spill.write(None, 5, chunks.into_iter()).unwrap();
+        spill.write(5, chunks.into_iter()).unwrap();
         let mut seen = Vec::new();
         spill
             .for_each(&|d| d == b"b.example", &mut |o, d, rs| {

@@ -72,6 +72,8 @@ impl Merger {
             }
             self.seen.insert(key, record.path.clone());
         }
+        let mut census = census;
+        census.spill_now();
         self.census.merge(census);
         self.census.maybe_spill();
         self.loose.extend(loose);

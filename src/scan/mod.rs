@@ -14,7 +14,7 @@ use crate::aggregate::{Census, CensusOptions, Totals};
 use crate::config::ScanConfig;
 use crate::correlate::join::{join_fragments, JoinStats};
 use crate::input::{discover, InputSpec};
-use crate::leak::ledger::{LedgerMode, ANY_ORIGIN};
+use crate::leak::ledger::{LedgerMode, Spill, ANY_ORIGIN};
 use crate::parse::detect::Format;
 use crate::parse::syslog::PostfixNames;
 use crate::parse::SkipCounts;
@@ -216,7 +216,7 @@ pub fn run(cfg: &ScanConfig, started_at: Micros) -> anyhow::Result<ScanResult> {
         started_at,
         progress.counter(),
         LedgerMode::Rare {
-            spill_dir: Some(cfg.out.clone()),
+            spill: Spill::new(Some(cfg.out.clone())),
             limits: cfg.ledger_limits,
         },
     );

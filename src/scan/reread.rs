@@ -56,15 +56,16 @@ pub fn collect(
         out.records
             .extend(stats.ledger.records().map(|r| (name.clone(), r)));
     }
-    let spilled = census
-        .spill
-        .for_each(&|d| domains.contains(d), &mut |origin, d, rs| {
+    let spilled = match census.spill() {
+        Some(spill) => spill.for_each(&|d| domains.contains(d), &mut |origin, d, rs| {
             if dropped.contains(&(d.to_vec(), origin)) {
                 return;
             }
             let name = String::from_utf8_lossy(d).into_owned();
             out.records.extend(rs.map(|r| (name.clone(), r)));
-        });
+        }),
+        None => Ok(()),
+    };
     if let Err(e) = spilled {
         out.problems.push(format!(
             "cannot read back delivery records from a temporary file ({e}); the events report is incomplete"
