@@ -120,7 +120,7 @@ struct ScanArgs {
     syslog_names: Vec<String>,
 
     /// Read every input as this format instead of detecting it.
-    #[arg(long, value_name = "FORMAT", value_parser = ["syslog"])]
+    #[arg(long, value_name = "FORMAT", value_parser = ["syslog", "exim"])]
     format: Option<String>,
 
     /// Lines of one queue ID further apart than this belong to different
@@ -227,7 +227,7 @@ impl Cli {
                     year: a.year,
                     zone,
                     syslog_names: a.syslog_names,
-                    format: a.format.map(|_| Format::Syslog),
+                    format: a.format.as_deref().and_then(Format::parse),
                     join_gap,
                     quiet: a.quiet,
                     command_line,

@@ -17,13 +17,23 @@ pub enum Format {
     /// syslog lines (BSD, RFC 3339, RFC 5424 or postlogd) from Postfix and
     /// other programs.
     Syslog,
+    /// Exim's own main log (`mainlog`).
+    Exim,
 }
 
 impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Syslog => "syslog",
+            Format::Exim => "exim",
         }
+    }
+
+    /// Every format, for `--format`.
+    pub const ALL: [Format; 2] = [Format::Syslog, Format::Exim];
+
+    pub fn parse(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.as_str() == name)
     }
 }
 
@@ -43,6 +53,7 @@ pub enum Detection {
 pub fn detect(head: &[u8]) -> Detection {
     let mut seen = 0usize;
     let mut syslog = 0usize;
+    let mut exim = 0usize;
     let mut first: Option<&[u8]> = None;
     let mut start = 0;
     let ends = memchr_iter(b'\n', head).chain(std::iter::once(head.len()));
@@ -57,7 +68,9 @@ pub fn detect(head: &[u8]) -> Detection {
         }
         first.get_or_insert(line);
         seen += 1;
-        if looks_like_syslog(line) {
+        if crate::parse::exim::looks_like_exim(line) {
+            exim += 1;
+        } else if looks_like_syslog(line) {
             syslog += 1;
         }
         if seen >= SAMPLE_LINES {
@@ -68,6 +81,8 @@ pub fn detect(head: &[u8]) -> Detection {
         None => Detection::Empty,
         // One recognisable line in the sample is enough: a syslog file may
         // open with other programs' noise, and a damaged file with garbage.
+        // The format most of the recognisable lines are in.
+        Some(_) if exim > 0 && exim >= syslog => Detection::Known(Format::Exim),
         Some(_) if syslog > 0 => Detection::Known(Format::Syslog),
         Some(line) => Detection::Unknown {
             sample: line[..line.len().min(200)].to_vec(),
@@ -126,6 +141,14 @@ mod tests {
                 "{l}"
             );
         }
+    }
+
+    #[test]
+    fn exim_main_log() {
+        let log = "2023-07-17 10:12:09 exim 4.96 daemon started: pid=123\n\
+                   2023-07-17 10:12:01 1qLYsX-0001Ab-2C <= a@example.org S=12\n\
+                   2023-07-17 10:12:01.5 +0100 [77] 1qLYsX-000000001Ab-2C3D Completed\n";
+        assert_eq!(detect(log.as_bytes()), Detection::Known(Format::Exim));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! [`syslog`]; each MTA contributes a body parser chosen by program name.
 
 pub mod detect;
+pub mod exim;
 pub mod postfix;
 pub mod syslog;
 

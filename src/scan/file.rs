@@ -14,6 +14,7 @@ use crate::input::discover::describe_io;
 use crate::input::lines::{read_lines, read_whole, LineHandler, ReadReport};
 use crate::input::{InputKind, InputSpec};
 use crate::parse::detect::{detect, Detection, Format};
+use crate::parse::exim::EximParser;
 use crate::parse::syslog::SyslogParser;
 use crate::parse::{LineParser, Outcome, SkipCounts, SkipReason};
 use crate::time::year::date_in_file_name;
@@ -223,12 +224,14 @@ impl LineHandler for Handler<'_> {
             Some(f) => Detection::Known(f),
             None => detect(head),
         };
-        if let Detection::Known(Format::Syslog) = detection {
+        if let Detection::Known(format) = detection {
             let clock = Clock::new(self.rule, self.ctx.zone.clone());
-            self.parser = Some(Box::new(SyslogParser::new(
-                clock,
-                self.ctx.postfix_names.clone(),
-            )));
+            self.parser = Some(match format {
+                Format::Syslog => {
+                    Box::new(SyslogParser::new(clock, self.ctx.postfix_names.clone()))
+                }
+                Format::Exim => Box::new(EximParser::new(clock)),
+            });
         }
         self.detection = Some(detection);
     }
