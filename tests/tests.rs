@@ -15,4 +15,6 @@ mod properties;
 mod lookalike;
 // The leak reports: clusters, patterns, events, redaction, filters.
 mod leak;
+// Exim main logs end to end.
+mod exim;
 mod util;

@@ -45,6 +45,10 @@ pub struct Score {
 
 pub const BASE: f64 = -1.5;
 
+/// Messages to a lookalike below which its traffic is never taken as a
+/// sign of a domain in its own right.
+pub const COMPARABLE_MIN_MESSAGES: u64 = 5;
+
 /// The log-odds prior of one edit kind: how often people make that slip.
 pub fn prior(kind: Kind) -> f64 {
     match kind {
@@ -115,7 +119,10 @@ pub fn score(c: &Classification, source: Source, suffix_exists: bool, e: &Eviden
                 2.0
             };
         add("traffic-ratio", (ratio.log10() - 0.5).clamp(-2.0, cap));
-        comparable = e.lookalike_messages * 5 >= e.target_messages
+        // A handful of messages each way says nothing about whether the
+        // lookalike has a life of its own.
+        comparable = e.lookalike_messages >= COMPARABLE_MIN_MESSAGES
+            && e.lookalike_messages * 5 >= e.target_messages
             && e.shared_local_parts == 0
             && e.self_corrections == 0;
         if comparable {
@@ -163,6 +170,18 @@ mod tests {
             assert!(s.value >= 0.5, "{kind}: {}", s.value);
             assert!((0.0..=1.0).contains(&s.value));
         }
+    }
+
+    #[test]
+    fn a_few_messages_each_way_are_not_comparable_traffic() {
+        let e = Evidence {
+            target_seen: true,
+            target_messages: 1,
+            lookalike_messages: 1,
+            ..Evidence::default()
+        };
+        let s = score(&one(Kind::SuffixOmission), Source::Builtin, true, &e);
+        assert!(!s.comparable_traffic && s.value >= 0.5, "{s:?}");
     }
 
     #[test]

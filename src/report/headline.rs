@@ -72,12 +72,8 @@ pub fn headline(r: &LeakReport) -> String {
         human_bytes(m.bytes_leaked),
         plural(m.senders_leaked, "sender", "senders"),
     );
-    if r.patterns.len() > 1 {
-        if let Some(p) = r
-            .patterns
-            .first()
-            .filter(|p| p.measures.messages_leaked > 0)
-        {
+    if leaking_patterns.len() > 1 {
+        if let Some(p) = leaking_patterns.first() {
             s.push_str(&format!(
                 " The largest pattern, {}, accounts for {}.",
                 p.pattern,
