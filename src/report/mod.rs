@@ -6,6 +6,7 @@
 //! place, so a report that exists is complete.
 
 pub mod csv;
+pub mod html;
 pub mod parquet;
 pub mod run_json;
 pub mod summary;
