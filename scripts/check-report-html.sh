@@ -66,8 +66,10 @@ for id in chart-timeline chart-lookalikes chart-kinds clusters patterns senders 
 done
 for id in clusters patterns senders; do
     # Each table section holds a table, or says there is nothing to show.
-    sed -n "/<section id=\"$id\"/,/<\/section>/p" "$dom" | grep -Eq '<table|class="note"' \
-        || fail "section id=\"$id\" has no table"
+    # (Read into a variable: `sed | grep -q` fails under pipefail when grep
+    # stops reading early and sed gets SIGPIPE.)
+    section=$(sed -n "/<section id=\"$id\"/,/<\/section>/p" "$dom")
+    grep -Eq '<table|class="note"' <<<"$section" || fail "section id=\"$id\" has no table"
 done
 ! grep -qi '<script' "$dom" || fail "the page contains a <script> element"
 ! grep -q 'Chart unavailable' "$dom" || fail "a chart could not be drawn"

@@ -208,13 +208,15 @@ code{font:13px/1.4 ui-monospace,'SFMono-Regular',Menlo,Consolas,monospace;backgr
 .definitions dt{font-weight:600}
 .definitions dd{margin:0}
 .chart{margin:0 0 24px}
-.chart svg{display:block;width:100%;height:auto;max-width:960px}
+.chart svg{display:block;width:100%;height:auto}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
-th{background:#f7f8fa;font-weight:600;position:sticky;top:0}
-td{overflow-wrap:anywhere;max-width:360px}
+th{background:#f7f8fa;font-weight:600;position:sticky;top:0;vertical-align:bottom}
+th.num{white-space:normal}
+td{overflow-wrap:break-word}
+td code{white-space:nowrap}
+.dates{white-space:nowrap;font-variant-numeric:tabular-nums}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.span{white-space:nowrap}
 tbody tr:nth-child(even){background:#fafbfc}
 ";

@@ -79,14 +79,15 @@ fn td_bytes(n: u64) -> String {
     )
 }
 
-/// `first – last` (days, UTC), or one day when both are the same.
+/// First and last day (UTC) on two lines, which keeps the column narrow;
+/// one day when both are the same.
 fn td_span(first: Option<i64>, last: Option<i64>) -> String {
     let (a, b) = (format::opt_day(first), format::opt_day(last));
     if a == b {
-        return td(&a);
+        return format!("<td class=\"dates\">{}</td>", escape::text(&a));
     }
     format!(
-        "<td class=\"span\">{} – {}</td>",
+        "<td class=\"dates\">{}<br>{}</td>",
         escape::text(&a),
         escape::text(&b)
     )
@@ -151,7 +152,7 @@ pub fn clusters(report: &LeakReport, top_n: usize) -> String {
             ("Senders", true),
             ("Recipients", true),
             ("Astray share", true),
-            ("Leaks (first – last)", false),
+            ("First / last leak", false),
         ],
         rows: rows.collect(),
         total: report.clusters.len(),
@@ -188,7 +189,7 @@ pub fn patterns(report: &LeakReport, top_n: usize) -> String {
             ("Size leaked", true),
             ("Messages attempted", true),
             ("Senders", true),
-            ("Leaks (first – last)", false),
+            ("First / last leak", false),
         ],
         rows: rows.collect(),
         total: report.patterns.len(),
@@ -236,7 +237,7 @@ pub fn senders(report: &LeakReport, top_n: usize) -> String {
             ("Deliveries", true),
             ("Lookalikes", true),
             ("Sticky recipients", true),
-            ("Seen (first – last)", false),
+            ("First / last seen", false),
         ],
         rows: rows.collect(),
         total: report.senders.len(),
@@ -280,7 +281,7 @@ pub fn sticky_recipients(report: &LeakReport, top_n: usize) -> String {
             ("Deliveries", true),
             ("Senders", true),
             ("Days", true),
-            ("Seen (first – last)", false),
+            ("First / last seen", false),
         ],
         rows: rows.collect(),
         total: sticky.len(),

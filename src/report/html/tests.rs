@@ -296,7 +296,7 @@ fn page_is_static_and_offline() {
 }
 
 /// The page's own elements; anything else came from a log.
-const TAGS: [&str; 38] = [
+const TAGS: &[&str] = &[
     "!doctype",
     "html",
     "head",
@@ -310,6 +310,7 @@ const TAGS: [&str; 38] = [
     "h2",
     "h3",
     "p",
+    "br",
     "code",
     "span",
     "section",
@@ -451,4 +452,16 @@ fn timeline_groups_the_rest_as_other() {
     let page = render(&r, &ctx());
     assert!(page.contains("other (3 domains)"));
     assert!(page.contains("d0.mil") && !page.contains(">d8.mil"));
+}
+
+/// Writes the one-row page to $MISDIRECT_HTML_OUT, to look at in a browser
+/// (single bars, single months): `cargo test --release --lib
+/// report::html::tests::write_small_page -- --ignored`.
+#[test]
+#[ignore]
+fn write_small_page() {
+    let path = std::env::var("MISDIRECT_HTML_OUT").unwrap_or("/tmp/html-small.html".into());
+    let mut r = benign();
+    r.timeline.truncate(1);
+    std::fs::write(path, render(&r, &ctx())).unwrap();
 }
