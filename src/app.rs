@@ -257,6 +257,24 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
     let summary_json = leak_json::summary(&leak, &leak_run);
     let p = out.write_file("summary.json", |w, path| write_json(w, path, &summary_json))?;
     written.push(file_name(&p));
+    // Sorted, so that the page is the same whatever the order of the PATHs.
+    let mut paths = cfg.paths.clone();
+    paths.sort();
+    let html = crate::report::html::render(
+        &leak,
+        &crate::report::html::HtmlContext::new(
+            crate::scan::describe_paths(&paths),
+            env!("CARGO_PKG_VERSION"),
+        ),
+    );
+    let p = out.write_file("report.html", |w, path| {
+        w.write_all(html.as_bytes())
+            .map_err(|source| ReportError::Io {
+                path: path.to_path_buf(),
+                source,
+            })
+    })?;
+    written.push(file_name(&p));
     let info = RunInfo {
         command_line: &cfg.command_line,
         started_at,

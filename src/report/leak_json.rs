@@ -82,7 +82,7 @@ pub fn summary<'a>(r: &'a LeakReport, run: &'a LeakRun) -> SummaryJson<'a> {
     SummaryJson {
         tool: "misdirect",
         version: env!("CARGO_PKG_VERSION"),
-        headline: super::headline::headline(r),
+        headline: super::headline::headline(r).plain(),
         totals: &h.measures,
         lookalike_domains: h.lookalike_domains,
         clusters: h.clusters,

@@ -6,7 +6,9 @@
 //! place, so a report that exists is complete.
 
 pub mod csv;
+pub mod format;
 pub mod headline;
+pub mod html;
 pub mod leak_json;
 pub mod leak_tables;
 pub mod parquet;

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::format;
 use super::text::escape_for_display;
 use crate::aggregate::DomainRow;
 use crate::leak::LeakReport;
@@ -36,36 +37,36 @@ pub fn render(
     ] {
         let n = count(st);
         if n > 0 {
-            problems.push(format!("{} {word}", thousands(n as u64)));
+            problems.push(format!("{} {word}", format::count(n as u64)));
         }
     }
     let _ = writeln!(
         s,
         "Read {} file{} ({}){}: {} lines, {} used, {} skipped",
-        thousands(files as u64),
+        format::count(files as u64),
         if files == 1 { "" } else { "s" },
-        human_bytes(bytes),
+        format::bytes(bytes),
         if problems.is_empty() {
             String::new()
         } else {
             format!(", {}", problems.join(", "))
         },
-        thousands(read),
-        thousands(used),
-        thousands(skipped.total()),
+        format::count(read),
+        format::count(used),
+        format::count(skipped.total()),
     );
     let t = scan.totals();
     let _ = writeln!(
         s,
         "{} messages, {} deliveries: {} sent, {} bounced, {} deferred, {} expired; {} delivered; {} recipient domains",
-        thousands(t.messages),
-        thousands(t.deliveries()),
-        thousands(t.deliveries_sent),
-        thousands(t.deliveries_bounced),
-        thousands(t.deliveries_deferred),
-        thousands(t.deliveries_expired),
-        human_bytes(t.bytes_sent),
-        thousands(rows.len() as u64),
+        format::count(t.messages),
+        format::count(t.deliveries()),
+        format::count(t.deliveries_sent),
+        format::count(t.deliveries_bounced),
+        format::count(t.deliveries_deferred),
+        format::count(t.deliveries_expired),
+        format::bytes(t.bytes_sent),
+        format::count(rows.len() as u64),
     );
     if !rows.is_empty() {
         let top = &rows[..rows.len().min(TOP_DOMAINS)];
@@ -95,12 +96,12 @@ pub fn render(
                 s,
                 "  {:<width$}  {:>9}  {:>9}  {:>8}  {:>8}  {:>8}  {:>10}",
                 name,
-                thousands(r.messages),
-                thousands(r.deliveries_sent),
-                thousands(r.deliveries_bounced),
-                thousands(r.deliveries_deferred),
-                thousands(r.deliveries_expired),
-                human_bytes(r.bytes_sent),
+                format::count(r.messages),
+                format::count(r.deliveries_sent),
+                format::count(r.deliveries_bounced),
+                format::count(r.deliveries_deferred),
+                format::count(r.deliveries_expired),
+                format::bytes(r.bytes_sent),
             );
         }
     }
@@ -131,7 +132,7 @@ fn lookalikes(s: &mut String, findings: &[Finding], rows: &[DomainRow]) {
     let _ = writeln!(
         s,
         "\nLookalike domains: {} (top {} by score)",
-        thousands(findings.len() as u64),
+        format::count(findings.len() as u64),
         findings.len().min(TOP_LOOKALIKES)
     );
     let _ = writeln!(
@@ -155,8 +156,8 @@ fn lookalikes(s: &mut String, findings: &[Finding], rows: &[DomainRow]) {
             cut(escape_for_display(f.intended.as_bytes()), 24),
             cut(f.class.detail(), 22),
             f.score.value,
-            thousands(m),
-            thousands(sent),
+            format::count(m),
+            format::count(sent),
             f.country.unwrap_or(""),
         );
     }
@@ -177,7 +178,7 @@ fn leak_section(s: &mut String, leak: &LeakReport) {
     let _ = writeln!(
         s,
         "\n{}",
-        escape_for_display(super::headline::headline(leak).as_bytes())
+        escape_for_display(super::headline::headline(leak).plain().as_bytes())
     );
     if leak.clusters.is_empty() {
         return;
@@ -185,7 +186,7 @@ fn leak_section(s: &mut String, leak: &LeakReport) {
     let _ = writeln!(
         s,
         "\nMisdirected mail by intended domain: {} (top {})",
-        thousands(leak.clusters.len() as u64),
+        format::count(leak.clusters.len() as u64),
         leak.clusters.len().min(TOP_CLUSTERS)
     );
     let _ = writeln!(
@@ -201,10 +202,10 @@ fn leak_section(s: &mut String, leak: &LeakReport) {
             "  {:<24}  {:<30}  {:>9}  {:>8}  {:>10}  {:>7}  {:<7}  {:<7}",
             cut(escape_for_display(c.intended.as_bytes()), 24),
             cut(escape_for_display(c.lookalikes.join(" ").as_bytes()), 30),
-            thousands(m.messages_attempted),
-            thousands(m.messages_leaked),
-            human_bytes(m.bytes_leaked),
-            thousands(m.senders),
+            format::count(m.messages_attempted),
+            format::count(m.messages_leaked),
+            format::bytes(m.bytes_leaked),
+            format::count(m.senders),
             month(m.first_leak),
             month(m.last_leak),
         );
@@ -214,53 +215,8 @@ fn leak_section(s: &mut String, leak: &LeakReport) {
         let _ = writeln!(
             s,
             "  {} sticky recipient address{} (hit again and again over weeks; see recipients.csv)",
-            thousands(sticky),
+            format::count(sticky),
             if sticky == 1 { "" } else { "es" }
         );
-    }
-}
-
-/// `1234567` -> `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Bytes in binary units: `1.5 MiB`.
-pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn number_formats() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-        assert_eq!(human_bytes(512), "512 B");
-        assert_eq!(human_bytes(1536), "1.5 KiB");
-        assert_eq!(human_bytes(3 * 1024 * 1024 * 1024), "3.0 GiB");
     }
 }
