@@ -249,10 +249,15 @@ fn events_are_the_same_kept_spilled_or_read_twice() {
         }
         let run: serde_json::Value =
             serde_json::from_slice(&fs::read(out.path().join("run.json")).unwrap()).unwrap();
-        assert!(!run["leak"]["files_read_twice"]
-            .as_array()
-            .unwrap()
-            .is_empty());
+        // With a limit of 0 every domain not near a named or built-in target
+        // (here ausintel.com and partner.co.uk.com, lookalikes of domains
+        // inferred from the logs) is dropped, so its files are read again.
+        if extra[1] == "0" {
+            assert!(!run["leak"]["files_read_twice"]
+                .as_array()
+                .unwrap()
+                .is_empty());
+        }
         assert_eq!(run["leak"]["events_complete"], true);
         // No temporary file is left in the report folder.
         for e in fs::read_dir(out.path()).unwrap() {

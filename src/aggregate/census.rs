@@ -443,7 +443,22 @@ impl MessageSink for Census {
                 let limit = match &self.opts.ledger {
                     LedgerMode::Off => None,
                     LedgerMode::Rare { .. } if self.opts.origin == ANY_ORIGIN => Some(None),
-                    LedgerMode::Rare { limits, .. } => Some(Some((limits.rare, self.opts.origin))),
+                    LedgerMode::Rare {
+                        limits, suspects, ..
+                    } => {
+                        let l = &mut stats.ledger;
+                        if !l.checked {
+                            l.checked = true;
+                            l.suspect = suspects
+                                .as_ref()
+                                .is_some_and(|s| s.is_suspect(&self.scratch));
+                        }
+                        if l.suspect {
+                            Some(None)
+                        } else {
+                            Some(Some((limits.rare, self.opts.origin)))
+                        }
+                    }
                     LedgerMode::Only(set) => set.contains(&self.scratch[..]).then_some(None),
                 };
                 if let Some(limit) = limit {

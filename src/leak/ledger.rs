@@ -24,12 +24,14 @@ use std::sync::{Arc, Mutex};
 use hashbrown::HashSet;
 
 use crate::correlate::LineRef;
+use crate::lookalike::matcher::Matcher;
+use crate::lookalike::TargetSpec;
 use crate::parse::Status;
 use crate::time::Micros;
 
 /// Deliveries of one domain in one file beyond which the file stops
-/// keeping its records.
-pub const RARE_LIMIT: u64 = 4096;
+/// keeping its records, unless the domain is a [`Suspects`] one.
+pub const RARE_LIMIT: u64 = 256;
 
 /// Bytes of records a census holds in memory before it spills them.
 pub const SPILL_BUDGET: usize = 64 << 20;
@@ -62,6 +64,51 @@ impl Default for LedgerLimits {
     }
 }
 
+/// Domains near a named or built-in target (`army.ml` near `*.mil`): they
+/// may well be lookalikes however common, so their records are kept in
+/// every file. Decided once per domain per run (a shared cache), with the
+/// lookalike engine's own matcher.
+pub struct Suspects {
+    spec: TargetSpec,
+    matcher: Matcher,
+    cache: Mutex<hashbrown::HashMap<Box<[u8]>, bool, foldhash::fast::RandomState>>,
+}
+
+impl std::fmt::Debug for Suspects {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Suspects(..)")
+    }
+}
+
+impl Suspects {
+    pub fn new(spec: &TargetSpec) -> Suspects {
+        Suspects {
+            spec: spec.clone(),
+            matcher: spec.matcher(std::iter::empty()),
+            cache: Mutex::default(),
+        }
+    }
+
+    /// Whether a normalised domain is near a target without being one.
+    pub fn is_suspect(&self, domain: &[u8]) -> bool {
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(&known) = cache.get(domain) {
+            return known;
+        }
+        let verdict = match std::str::from_utf8(domain) {
+            Ok(d) => {
+                !self.matcher.is_target(d)
+                    && !self.spec.is_legitimate(d)
+                    && !self.matcher.candidates(d).is_empty()
+            }
+            // Not a normalised domain: never a lookalike of a target.
+            Err(_) => false,
+        };
+        cache.insert(domain.into(), verdict);
+        verdict
+    }
+}
+
 /// Domains a set of records is limited to.
 pub type DomainSet = Arc<HashSet<Box<[u8]>, foldhash::fast::RandomState>>;
 
@@ -71,8 +118,12 @@ pub enum LedgerMode {
     /// Nothing (tests and commands that need no events).
     #[default]
     Off,
-    /// Rare domains, spilling past the budget.
-    Rare { spill: Spill, limits: LedgerLimits },
+    /// Rare domains and suspects, spilling past the budget.
+    Rare {
+        spill: Spill,
+        limits: LedgerLimits,
+        suspects: Option<Arc<Suspects>>,
+    },
     /// Every delivery to these domains (a second pass).
     Only(DomainSet),
 }
@@ -154,6 +205,10 @@ impl Record {
 pub struct DomainLedger {
     records: Vec<u8>,
     count: u64,
+    /// Whether this census has asked if the domain is a suspect, and the
+    /// answer (a suspect is kept whatever its count).
+    pub checked: bool,
+    pub suspect: bool,
     /// Files whose records of the domain were dropped (the census of a file
     /// stops keeping a domain once its file is the last one here).
     pub dropped_in: Vec<u32>,
@@ -462,6 +517,19 @@ mod tests {
         let mut want = rec(2);
         want.reply.truncate(MAX_REPLY);
         assert_eq!(back[2], want);
+    }
+
+    #[test]
+    fn suspects_are_near_a_target_without_being_one() {
+        let s = Suspects::new(&TargetSpec::default());
+        assert!(s.is_suspect(b"army.ml"));
+        assert!(s.is_suspect(b"gmial.com"));
+        assert!(!s.is_suspect(b"army.mil"), "a target");
+        assert!(!s.is_suspect(b"gmail.com"), "a provider");
+        assert!(!s.is_suspect(b"company17.example"));
+        assert!(!s.is_suspect(b"\xff\xfe"));
+        // Cached: the same answer again.
+        assert!(s.is_suspect(b"army.ml"));
     }
 
     #[test]

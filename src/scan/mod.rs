@@ -14,7 +14,7 @@ use crate::aggregate::{Census, CensusOptions, Totals};
 use crate::config::ScanConfig;
 use crate::correlate::join::{join_fragments, JoinStats};
 use crate::input::{discover, InputSpec};
-use crate::leak::ledger::{LedgerMode, Spill, ANY_ORIGIN};
+use crate::leak::ledger::{LedgerMode, Spill, Suspects, ANY_ORIGIN};
 use crate::parse::detect::Format;
 use crate::parse::syslog::PostfixNames;
 use crate::parse::SkipCounts;
@@ -218,6 +218,7 @@ pub fn run(cfg: &ScanConfig, started_at: Micros) -> anyhow::Result<ScanResult> {
         LedgerMode::Rare {
             spill: Spill::new(Some(cfg.out.clone())),
             limits: cfg.ledger_limits,
+            suspects: Some(std::sync::Arc::new(Suspects::new(&cfg.targets))),
         },
     );
     let pool = rayon::ThreadPoolBuilder::new()
