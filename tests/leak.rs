@@ -409,6 +409,14 @@ fn hostile_addresses_are_neutralised() {
             assert!(!bytes.contains(&0x1b), "a raw escape in {}", path.display());
         }
     }
+    // The page shows the hostile address as text, never as markup.
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("<script"));
+    assert!(
+        html.contains("=cmd|&#39;/c calc&#39;!A0@example.org"),
+        "escaped sender"
+    );
+    assert!(!html.contains("'/c calc'"));
     for t in ["senders", "recipients"] {
         for row in read_csv(&out.join(format!("{t}.csv"))) {
             for (k, v) in row {
