@@ -71,3 +71,70 @@ fn exim_mainlog_counts_and_leaks() {
                 && e["recipient"] == "r.jones@army.ml")
     );
 }
+
+/// samples/exim/mainlog was written by a real Exim 4.96 on loopback
+/// (scripts/capture-exim-samples.sh) with the same scripted traffic as the
+/// Postfix samples; expected-domains.csv was counted by
+/// scripts/capture/exim_expected.py, independently of misdirect.
+#[test]
+fn real_exim_log_counts_match_an_independent_count() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = root().join("samples/exim");
+    scan(&[&dir], out.path(), &[], 0);
+    assert_counts(out.path(), &dir.join("expected-domains.csv"));
+    let m = manifest(out.path());
+    assert_eq!(m["mainlog"]["format"], "exim");
+    assert_eq!(m["mainlog"]["status"], "ok");
+    assert_eq!(m["mainlog"]["year_rule"], "in-line");
+    assert_eq!(
+        m["mainlog"]["lines_skipped"],
+        m["mainlog"]["skipped_informational"]
+    );
+    let lookalikes: std::collections::BTreeMap<String, _> =
+        read_csv(&out.path().join("lookalikes.csv"))
+            .into_iter()
+            .map(|r| (r["domain"].clone(), r))
+            .collect();
+    for (lookalike, intended) in [
+        ("army.ml", "army.mil"),
+        ("navy.ml", "navy.mil"),
+        ("gmial.com", "gmail.com"),
+        ("outlook.co", "outlook.com"),
+    ] {
+        assert_eq!(lookalikes[lookalike]["intended"], intended, "{lookalike}");
+    }
+}
+
+/// Postfix and Exim logs in one folder give one combined answer.
+#[test]
+fn a_folder_of_postfix_and_exim_logs_is_one_census() {
+    let both = tempfile::tempdir().unwrap();
+    scan(&[&root().join("samples")], both.path(), &[], 0);
+    let (p, e) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    scan(&[&root().join("samples/postfix")], p.path(), &[], 0);
+    scan(&[&root().join("samples/exim")], e.path(), &[], 0);
+    let (all, pd, ed) = (
+        domains_by(both.path(), "domain"),
+        domains_by(p.path(), "domain"),
+        domains_by(e.path(), "domain"),
+    );
+    let n = |m: &std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+             d: &str,
+             c: &str| { m.get(d).map_or(0, |r| r[c].parse::<u64>().unwrap()) };
+    for d in all.keys() {
+        for c in [
+            "messages",
+            "deliveries_sent",
+            "deliveries_bounced",
+            "bytes_sent",
+        ] {
+            assert_eq!(n(&all, d, c), n(&pd, d, c) + n(&ed, d, c), "{d} {c}");
+        }
+    }
+    let formats: Vec<String> = read_csv(&both.path().join("manifest.csv"))
+        .into_iter()
+        .map(|r| r["format"].clone())
+        .filter(|f| f == "exim" || f == "syslog")
+        .collect();
+    assert!(formats.contains(&"exim".to_string()) && formats.contains(&"syslog".to_string()));
+}

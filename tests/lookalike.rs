@@ -15,7 +15,7 @@ use crate::util::*;
 #[test]
 fn samples_misdirections_found_with_what_was_meant() {
     let out = tempfile::tempdir().unwrap();
-    scan(&[&root().join("samples")], out.path(), &[], 0);
+    scan(&[&root().join("samples/postfix")], out.path(), &[], 0);
     let rows = read_csv(&out.path().join("lookalikes.csv"));
     let found: BTreeMap<&str, (&str, &str, &str)> = rows
         .iter()
@@ -64,7 +64,7 @@ fn samples_misdirections_found_with_what_was_meant() {
     // inferred targets (written to by several senders) still catch most.
     let out2 = tempfile::tempdir().unwrap();
     scan(
-        &[&root().join("samples")],
+        &[&root().join("samples/postfix")],
         out2.path(),
         &["--no-builtin-targets"],
         0,
@@ -85,7 +85,7 @@ fn allow_list_and_explicit_targets() {
     std::fs::write(&targets, "# ours\n*.mil\n").unwrap();
     let report = out.path().join("r");
     scan(
-        &[&root().join("samples")],
+        &[&root().join("samples/postfix")],
         &report,
         &[
             "--targets",

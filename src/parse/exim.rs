@@ -7,7 +7,8 @@
 //! Message IDs of both forms are accepted in one log: 16 characters before
 //! Exim 4.97 (`1qLYsX-0001Ab-2C`), 23 from 4.97 on (`1qLYsX-000000001Ab-2C3D`).
 //! The main log has no host field: every line is the logging host's.
-//! `*>` (a delivery suppressed by `-N`) is not a delivery. Like every
+//! `*>` (a delivery suppressed by `-N`) is not a delivery; a `**` failure
+//! for `retry timeout exceeded` is an expiry, as Postfix's `expired`. Like every
 //! parser this one does no I/O and never fails: a line gives events or a
 //! counted skip reason.
 
@@ -215,6 +216,10 @@ impl EximParser {
                 }
                 let relay = host(fields);
                 let (status, reply) = match op {
+                    // Given up after retrying for too long: Postfix's "expired".
+                    b"**" if memmem::find(fields, b"retry timeout exceeded").is_some() => {
+                        (Status::Expired, after_colon(fields))
+                    }
                     b"**" => (Status::Bounced, after_colon(fields)),
                     b"==" => (Status::Deferred, after_colon(fields)),
                     _ => (Status::Sent, confirmation(fields)),
@@ -252,6 +257,13 @@ fn after_colon(s: &[u8]) -> &[u8] {
 impl LineParser for EximParser {
     fn parse_line(&mut self, line: &[u8], sink: &mut dyn EventSink) -> Outcome {
         let Some((civil, offset, rest)) = body(line) else {
+            // Exim continues a multi-line warning on indented lines
+            // (` Suggested action: ...`).
+            if line.first().is_some_and(|&c| c == b' ' || c == b'\t')
+                && !line.trim_ascii().is_empty()
+            {
+                return Outcome::Skipped(SkipReason::Informational);
+            }
             return Outcome::Skipped(SkipReason::NoTimestamp);
         };
         let time = self.clock.iso(&civil, offset);

@@ -71,6 +71,12 @@ fn deliveries_by_outcome() {
 
     let (_, ev) = collect(
         &mut p,
+        b"2023-07-17 10:16:06 1qLYsZ-0001Ad-4E ** slow@x.example R=dnslookup T=remote_smtp: retry timeout exceeded",
+    );
+    assert_eq!(ev[0].delivery.as_ref().unwrap().status, Status::Expired);
+
+    let (_, ev) = collect(
+        &mut p,
         b"2023-07-17 10:12:06 1qLYsZ-0001Ad-4E == slow@x.example R=dnslookup T=remote_smtp defer (-44) H=mx.x.example [192.0.2.11]: SMTP error from remote mail server after RCPT TO:<slow@x.example>: 451 4.7.1 Greylisted",
     );
     let d = ev[0].delivery.clone().unwrap();
