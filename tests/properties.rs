@@ -46,6 +46,28 @@ fn postfix_line() -> impl Strategy<Value = Vec<u8>> {
         .prop_map(|(s, h, p, q, b)| format!("{s} {h} {p}[1]: {q}: {b}").into_bytes())
 }
 
+/// Exim-shaped lines with hostile pieces.
+fn exim_line() -> impl Strategy<Value = Vec<u8>> {
+    let stamp = prop_oneof![
+        Just("2023-07-17 10:12:01".to_string()),
+        Just("2023-07-17 10:12:01.123 +0100 [42]".to_string()),
+        "[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}.{0,8}",
+    ];
+    let id = prop_oneof![
+        "[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}",
+        "[0-9A-Za-z]{6}-[0-9A-Za-z]{11}-[0-9A-Za-z]{4}",
+        ".{0,20}",
+    ];
+    let body = prop_oneof![
+        "<= .{0,20}( S=[0-9]{0,25})?( id=.{0,10})?",
+        "(=>|->|>>|\\*\\*|==|\\*>) .{0,20}( <.{0,15}>?)?( H=.{0,15})?( C=\".{0,20})?.{0,20}",
+        "Completed",
+        "H=.{0,20} rejected RCPT <?.{0,20}",
+        ".{0,60}",
+    ];
+    (stamp, id, body).prop_map(|(s, i, b)| format!("{s} {i} {b}").into_bytes())
+}
+
 struct Lines<'a>(&'a mut SyslogParser, Correlator<Census>);
 
 impl LineHandler for Lines<'_> {
@@ -78,6 +100,24 @@ proptest! {
         let (mut census, loose) = c.finish();
         misdirect::correlate::join::join_fragments(loose, DAY, &mut census);
         let _ = census.rows();
+    }
+
+    #[test]
+    fn exim_parser_never_panics(lines in proptest::collection::vec(prop_oneof![
+        exim_line(),
+        proptest::collection::vec(any::<u8>(), 0..200),
+    ], 1..20)) {
+        let mut p = misdirect::parse::exim::EximParser::new(
+            Clock::new(YearRule::FirstLine(2023), Zone::utc()),
+        );
+        let mut c = Correlator::new(0, DAY, Census::new());
+        for l in &lines {
+            p.parse_line(l, &mut c);
+        }
+        let (mut census, loose) = c.finish();
+        misdirect::correlate::join::join_fragments(loose, DAY, &mut census);
+        let _ = census.rows();
+        let _ = p.finish();
     }
 
     #[test]
