@@ -14,7 +14,7 @@ use super::{ACTIVE_DAYS, STICKY_MIN_DAYS, STICKY_MIN_SPAN_DAYS};
 use crate::aggregate::Census;
 use crate::lookalike::Finding;
 use crate::parse::Status;
-use crate::time::{Civil, Micros, DAY};
+use crate::time::{format_utc_month, Micros, DAY};
 
 /// What the leak report is built from.
 pub struct LeakInputs<'a> {
@@ -260,14 +260,8 @@ fn patterns(events: &[Event]) -> Vec<PatternRow> {
     rows
 }
 
-/// `YYYY-MM` of an instant (UTC).
-pub fn month(t: Micros) -> String {
-    let c = Civil::from_micros_utc(t);
-    format!("{:04}-{:02}", c.year, c.month)
-}
-
 fn timeline(events: &[Event]) -> Vec<TimelineRow> {
-    measure_by(events, |e| vec![(month(e.time), e.intended.clone())])
+    measure_by(events, |e| vec![(format_utc_month(e.time), e.intended.clone())])
         .into_iter()
         .map(|((month, intended), m)| TimelineRow {
             month,

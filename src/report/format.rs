@@ -46,8 +46,7 @@ pub fn exact_bytes(n: u64) -> String {
 
 /// `YYYY-MM` (UTC).
 pub fn month(t: Micros) -> String {
-    let c = Civil::from_micros_utc(t);
-    format!("{:04}-{:02}", c.year, c.month)
+    crate::time::format_utc_month(t)
 }
 
 /// `YYYY-MM-DD` (UTC).

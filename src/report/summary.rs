@@ -194,7 +194,7 @@ fn leak_section(s: &mut String, leak: &LeakReport) {
         "  {:<24}  {:<30}  {:>9}  {:>8}  {:>10}  {:>7}  {:<7}  {:<7}",
         "intended", "lookalikes", "attempted", "leaked", "bytes", "senders", "first", "last"
     );
-    let month = |t: Option<i64>| t.map(crate::leak::build::month).unwrap_or_default();
+    let month = |t: Option<i64>| t.map(format::month).unwrap_or_default();
     for c in leak.clusters.iter().take(TOP_CLUSTERS) {
         let m = &c.measures;
         let _ = writeln!(

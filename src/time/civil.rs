@@ -107,6 +107,12 @@ pub fn format_utc(t: Micros) -> String {
     )
 }
 
+/// The UTC month of an instant: `2024-06`.
+pub fn format_utc_month(t: Micros) -> String {
+    let c = Civil::from_micros_utc(t);
+    format!("{:04}-{:02}", c.year, c.month)
+}
+
 /// Formats an instant as ISO 8601 UTC with microseconds.
 pub fn format_utc_micros(t: Micros) -> String {
     let c = Civil::from_micros_utc(t);

@@ -10,7 +10,7 @@ pub mod clock;
 pub mod year;
 pub mod zone;
 
-pub use civil::{format_utc, format_utc_micros, Civil};
+pub use civil::{format_utc, format_utc_micros, format_utc_month, Civil};
 pub use clock::Clock;
 pub use year::{YearRule, YearSource, YearTracker};
 pub use zone::{LocalConverter, Zone};
