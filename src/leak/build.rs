@@ -261,16 +261,18 @@ fn patterns(events: &[Event]) -> Vec<PatternRow> {
 }
 
 fn timeline(events: &[Event]) -> Vec<TimelineRow> {
-    measure_by(events, |e| vec![(format_utc_month(e.time), e.intended.clone())])
-        .into_iter()
-        .map(|((month, intended), m)| TimelineRow {
-            month,
-            intended,
-            attempted: m.messages_attempted,
-            leaked: m.messages_leaked,
-            bytes_leaked: m.bytes_leaked,
-        })
-        .collect()
+    measure_by(events, |e| {
+        vec![(format_utc_month(e.time), e.intended.clone())]
+    })
+    .into_iter()
+    .map(|((month, intended), m)| TimelineRow {
+        month,
+        intended,
+        attempted: m.messages_attempted,
+        leaked: m.messages_leaked,
+        bytes_leaked: m.bytes_leaked,
+    })
+    .collect()
 }
 
 fn sender_domain(sender: &str) -> String {
