@@ -8,7 +8,9 @@ disconnect), plus TLS and anvil noise. Queue IDs are short hex or long
 base-52; recipient domains are drawn with a heavy tail, with a few lookalikes.
 
 Usage:
-  scripts/gen-postfix-log.py --out DIR --mb 2048 --files 8 [--seed 1] [--plain]
+  scripts/gen-postfix-log.py --out DIR --mb 2048 --files 8 [--seed 1] [--plain] [--exim]
+
+With --exim the same traffic is written as Exim 4 main logs (mainlog-YYYYMMDD).
 
 Writes FILES daily logs named mail.log-YYYYMMDD.gz (gzip -6 through the gzip
 command), together holding about MB megabytes of uncompressed text; with
@@ -81,6 +83,37 @@ def message(rng, n, t, host):
     return "\n".join(out) + "\n"
 
 
+B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def exim_message(rng, n, t, host):
+    """The same traffic as `message`, as an Exim 4 main log writes it."""
+    mid = "-".join("".join(rng.choice(B62) for _ in range(k)) for k in (6, 6, 2))
+    s = t.strftime("%Y-%m-%d %H:%M:%S")
+    d = (t + timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S")
+    sender = rng.choice(SENDERS)
+    size = int(min(rng.paretovariate(1.2) * 2000, 25_000_000))
+    nrcpt = 1 + int(rng.random() < 0.3) + int(rng.random() < 0.1)
+    ip = "192.0.2.%d" % rng.randint(1, 254)
+    out = [f"{s} {mid} <= {sender} H=client{n % 97}.example.org [{ip}] P=esmtps "
+           f"X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no S={size} id={n}.{rng.getrandbits(32):x}@example.org"]
+    for r in range(nrcpt):
+        dom = pick_domain(rng)
+        to = f"person{rng.randint(1, 5000)}@{dom}"
+        mx = f"mx.{dom} [198.51.100.{rng.randint(1, 254)}]"
+        if rng.random() < 0.03:
+            out.append(f"{d} {mid} == {to} R=dnslookup T=remote_smtp defer (110): Connection timed out")
+        if rng.random() < 0.02:
+            out.append(f"{d} {mid} ** {to} R=dnslookup T=remote_smtp H={mx}: SMTP error from remote mail server after RCPT TO:<{to}>: 550 5.1.1 <{to}>: Recipient address rejected: User unknown")
+        else:
+            op = "=>" if r == 0 else "->"
+            out.append(f"{d} {mid} {op} {to} R=dnslookup T=remote_smtp H={mx} X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes C=\"250 2.0.0 OK {rng.getrandbits(32)} - gsmtp\"")
+    out.append(f"{d} {mid} Completed")
+    if n % 50 == 0:
+        out.append(f"{s} Start queue run: pid={rng.randint(1000, 30000)}")
+    return "\n".join(out) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -88,13 +121,15 @@ def main():
     ap.add_argument("--files", type=int, default=4)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--plain", action="store_true")
+    ap.add_argument("--exim", action="store_true", help="write Exim main logs (mainlog-YYYYMMDD)")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     per_file = a.mb * 1024 * 1024 // a.files
     day = datetime(2023, 7, 1)
     n = 0
     for f in range(a.files):
-        name = f"{a.out}/mail.log-{(day + timedelta(days=f + 1)):%Y%m%d}"
+        stem = "mainlog" if a.exim else "mail.log"
+        name = f"{a.out}/{stem}-{(day + timedelta(days=f + 1)):%Y%m%d}"
         if a.plain:
             sink = open(name, "w")
             proc = None
@@ -107,7 +142,7 @@ def main():
         step = 86400.0 / max(1, per_file // 1400)
         buf = []
         while written < per_file:
-            m = message(rng, n, t, "mx1" if n % 4 else "mx2")
+            m = (exim_message if a.exim else message)(rng, n, t, "mx1" if n % 4 else "mx2")
             buf.append(m)
             written += len(m)
             n += 1

@@ -105,13 +105,10 @@ pub fn looks_like_exim(line: &[u8]) -> bool {
     }
 }
 
-/// The value of ` NAME=` up to the next space (`S=1234`, `id=...`).
-fn field<'a>(s: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
-    let mut pat = Vec::with_capacity(name.len() + 2);
-    pat.push(b' ');
-    pat.extend_from_slice(name);
-    pat.push(b'=');
-    let at = memmem::find(s, &pat)? + pat.len();
+/// The value of a field up to the next space; `pat` is ` NAME=`
+/// (` S=`, ` id=`).
+fn field<'a>(s: &'a [u8], pat: &[u8]) -> Option<&'a [u8]> {
+    let at = memmem::find(s, pat)? + pat.len();
     let v = &s[at..];
     let end = memchr::memchr(b' ', v).unwrap_or(v.len());
     Some(&v[..end])
@@ -202,9 +199,9 @@ impl EximParser {
                 let sender = &rest[..end];
                 let sender = if sender == b"<>" { &b""[..] } else { sender };
                 let size =
-                    field(rest, b"S").and_then(|v| std::str::from_utf8(v).ok()?.parse().ok());
+                    field(rest, b" S=").and_then(|v| std::str::from_utf8(v).ok()?.parse().ok());
                 sink.event(&ev(EventKind::Start {
-                    message_id: field(rest, b"id"),
+                    message_id: field(rest, b" id="),
                 }));
                 sink.event(&ev(EventKind::Arrival { sender, size }));
                 Outcome::Used
