@@ -250,10 +250,6 @@ impl DomainLedger {
         std::mem::take(&mut self.records)
     }
 
-    pub fn held(&self) -> usize {
-        self.records.capacity()
-    }
-
     /// The records held in memory.
     pub fn records(&self) -> Records<'_> {
         Records { buf: &self.records }
