@@ -14,6 +14,7 @@
 
 use hashbrown::HashMap;
 
+use super::census::set_key;
 use crate::lookalike::related;
 use crate::time::Micros;
 
@@ -48,7 +49,8 @@ pub struct Evidence {
     co: Map<(u32, u32), u64>,
     /// (earlier, later) -> times one sender wrote to both within the window.
     corrections: Map<(u32, u32), u64>,
-    recent: Map<Box<[u8]>, Vec<Recent>>,
+    /// Sender (as a census set key) -> its last few recipients.
+    recent: Map<u128, Vec<Recent>>,
     /// The current message's (domain, local-part hash) pairs.
     domains: Vec<(u32, u64)>,
 }
@@ -116,7 +118,8 @@ impl Evidence {
     }
 
     fn remember(&mut self, sender: &[u8], time: Micros, domains: &[(u32, u64)]) {
-        if self.recent.len() >= MAX_SENDERS && !self.recent.contains_key(sender) {
+        let sender = set_key(sender);
+        if self.recent.len() >= MAX_SENDERS && !self.recent.contains_key(&sender) {
             self.recent.retain(|_, v| {
                 v.last()
                     .is_some_and(|&(t, _, _)| time - t <= CORRECTION_WINDOW)
@@ -125,7 +128,12 @@ impl Evidence {
                 self.recent.clear();
             }
         }
-        let mut past = self.recent.remove(sender).unwrap_or_default();
+        // Taken out (not removed) so the sender's entry is reused.
+        let mut past = self
+            .recent
+            .get_mut(&sender)
+            .map(std::mem::take)
+            .unwrap_or_default();
         for &(t, prev, prev_local) in &past {
             if (time - t).abs() > CORRECTION_WINDOW {
                 continue;
@@ -147,7 +155,7 @@ impl Evidence {
             }
             past.push((time, d, local));
         }
-        self.recent.insert(sender.into(), past);
+        self.recent.insert(sender, past);
     }
 
     fn id(&self, d: &str) -> Option<u32> {

@@ -6,8 +6,6 @@
 //! domains. A local part counts as shared only if it appears at no more
 //! than [`DISTINCTIVE_DOMAINS`] domains of the whole census.
 
-use std::hash::{BuildHasher, Hasher};
-
 use hashbrown::HashMap;
 
 use super::census::{Census, DomainStats};
@@ -20,34 +18,28 @@ pub const DISTINCTIVE_DOMAINS: u32 = 4;
 /// The census with what the detector needs precomputed.
 pub struct CensusView<'a> {
     census: &'a Census,
-    /// Domain -> its distinctive local parts (hashed, sorted): shared
+    /// Domain -> its distinctive local parts (as census set keys, sorted): shared
     /// local parts are a merge of two short lists, however many recipients
     /// the domains have.
-    distinctive: HashMap<&'a [u8], Vec<u64>, foldhash::fast::RandomState>,
-}
-
-fn hash(local: &[u8]) -> u64 {
-    let mut h = foldhash::fast::FixedState::with_seed(0x7370_7265_6164).build_hasher();
-    h.write(local);
-    h.finish()
+    distinctive: HashMap<&'a [u8], Vec<u128>, foldhash::fast::RandomState>,
 }
 
 impl<'a> CensusView<'a> {
     pub fn new(census: &'a Census) -> CensusView<'a> {
         // Local part (hashed) -> number of domains it appears at.
-        let mut spread: HashMap<u64, u32, foldhash::fast::RandomState> = HashMap::default();
+        let mut spread: HashMap<u128, u32, foldhash::fast::RandomState> = HashMap::default();
         for (_, s) in census.iter() {
             for l in &s.recipients {
-                *spread.entry(hash(l)).or_default() += 1;
+                *spread.entry(*l).or_default() += 1;
             }
         }
-        let mut distinctive: HashMap<&[u8], Vec<u64>, foldhash::fast::RandomState> =
+        let mut distinctive: HashMap<&[u8], Vec<u128>, foldhash::fast::RandomState> =
             HashMap::default();
         for (d, s) in census.iter() {
-            let mut v: Vec<u64> = s
+            let mut v: Vec<u128> = s
                 .recipients
                 .iter()
-                .map(|l| hash(l))
+                .copied()
                 .filter(|h| spread.get(h).is_some_and(|&n| n <= DISTINCTIVE_DOMAINS))
                 .collect();
             if !v.is_empty() {
