@@ -68,6 +68,24 @@ fn exim_line() -> impl Strategy<Value = Vec<u8>> {
     (stamp, id, body).prop_map(|(s, i, b)| format!("{s} {i} {b}").into_bytes())
 }
 
+/// Sendmail-shaped lines with hostile pieces.
+fn sendmail_line() -> impl Strategy<Value = Vec<u8>> {
+    let body = prop_oneof![
+        "from=<?[^>]{0,20}>?, size=[0-9]{0,25}, class=0, nrcpts=[0-9], msgid=<.{0,15}>?, relay=.{0,10}",
+        "to=(<[^>]{0,12}>?,?|[a-z,]{0,10}){1,4}, (ctladdr=.{0,12}, )?delay=1, mailer=(esmtp|local|relay|x), pri=1, relay=.{0,15}, dsn=.{0,6}, stat=(Sent|Deferred|queued|User unknown).{0,25}",
+        "[0-9A-Za-z]{6,16}: (DSN|return to sender|sender notify): (Cannot send message for 5 days|.{0,20})",
+        "ruleset=check_(rcpt|mail), arg1=<?.{0,15}>?, relay=.{0,10}(, reject=.{0,20})?",
+        "<.{0,15}>?\\.{0,3} .{0,15}",
+        ".{0,60}",
+    ];
+    (
+        "(sendmail|sm-mta|sm-msp-queue)",
+        prop_oneof!["[0-9A-Za-z]{0,20}: ", Just("NOQUEUE: ".to_string())],
+        body,
+    )
+        .prop_map(|(p, q, b)| format!("Jul  7 10:12:01 mx {p}[1]: {q}{b}").into_bytes())
+}
+
 struct Lines<'a>(&'a mut SyslogParser, Correlator<Census>);
 
 impl LineHandler for Lines<'_> {
@@ -100,6 +118,19 @@ proptest! {
         let (mut census, loose) = c.finish();
         misdirect::correlate::join::join_fragments(loose, DAY, &mut census);
         let _ = census.rows();
+    }
+
+    #[test]
+    fn sendmail_lines_never_panic(lines in proptest::collection::vec(sendmail_line(), 1..20)) {
+        let mut p = parser();
+        let mut c = Correlator::new(0, DAY, Census::new());
+        for l in &lines {
+            p.parse_line(l, &mut c);
+        }
+        let (mut census, loose) = c.finish();
+        misdirect::correlate::join::join_fragments(loose, DAY, &mut census);
+        let _ = census.rows();
+        let _ = p.finish();
     }
 
     #[test]

@@ -17,4 +17,6 @@ mod lookalike;
 mod leak;
 // Exim main logs end to end.
 mod exim;
+// Sendmail syslogs end to end.
+mod sendmail;
 mod util;

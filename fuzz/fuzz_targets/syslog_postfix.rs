@@ -1,4 +1,4 @@
-//! Lines of arbitrary bytes through the syslog/Postfix parser, the
+//! Lines of arbitrary bytes through the syslog parser (Postfix and Sendmail bodies), the
 //! correlator, the cross-file join and the census: nothing may panic.
 #![no_main]
 

@@ -130,7 +130,7 @@ pub struct Totals {
     /// Messages returned to their senders after their queue lifetime.
     pub messages_expired: u64,
     /// Messages whose `removed` line never came (finished by the gap rule or
-    /// at the end of the input).
+    /// at the end of the input), in formats that log one.
     pub messages_not_removed: u64,
     /// Lines of one queue ID that only said `removed` (the rest was in no
     /// input file).
@@ -398,7 +398,7 @@ static NEXT_SERIAL: AtomicU64 = AtomicU64::new(1);
 impl MessageSink for Census {
     fn message(&mut self, host: &[u8], queue_id: &[u8], msg: &Message) {
         let serial = NEXT_SERIAL.fetch_add(1, Ordering::Relaxed);
-        if !msg.removed {
+        if !msg.removed && !msg.end_unlogged {
             self.totals.messages_not_removed += 1;
         }
         if msg.recipients.is_empty() {

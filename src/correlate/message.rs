@@ -63,6 +63,9 @@ pub struct Message {
     pub expired: bool,
     /// The queue manager logged `removed`: nothing more will follow.
     pub removed: bool,
+    /// The format writes no `removed` line (Sendmail): the message ended
+    /// by the join gap or the end of the input, as it always does.
+    pub end_unlogged: bool,
     pub recipients: Vec<Recipient>,
     /// Index of `recipients` by address, built once a message has many.
     index: HashTable<(u64, u32)>,
@@ -85,6 +88,7 @@ impl Message {
         self.message_id = None;
         self.expired = false;
         self.removed = false;
+        self.end_unlogged = false;
         self.recipients.clear();
         self.index.clear();
     }
@@ -233,6 +237,7 @@ impl Message {
         self.touch(later.last_time);
         self.expired |= later.expired;
         self.removed |= later.removed;
+        self.end_unlogged |= later.end_unlogged;
         for r in &later.recipients {
             let d = Delivery {
                 to: later.bytes(r.to),

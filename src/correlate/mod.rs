@@ -312,9 +312,13 @@ impl<S: MessageSink> EventSink for Correlator<S> {
         }
         let msg = &mut self.slots[slot];
         match e.kind {
-            EventKind::Start { message_id } => {
+            EventKind::Start {
+                message_id,
+                logs_end,
+            } => {
                 msg.touch(e.time);
                 msg.set_start(message_id);
+                msg.end_unlogged |= !logs_end;
             }
             EventKind::Arrival { sender, size } => {
                 msg.touch(e.time);

@@ -45,9 +45,11 @@ pub fn org_domains(census: &Census, given: &[String]) -> OrgDomains {
     }
     let mut domains: Vec<String> = census
         .iter()
-        .filter(|(_, s)| {
+        // An empty domain holds unqualified local mailboxes (Sendmail's
+        // `to=root`): no domain to name.
+        .filter(|(d, s)| {
             let all: u64 = s.deliveries.iter().sum();
-            s.deliveries_local > 0 && s.deliveries_local * 2 >= all
+            !d.is_empty() && s.deliveries_local > 0 && s.deliveries_local * 2 >= all
         })
         .map(|(d, _)| String::from_utf8_lossy(d).into_owned())
         .collect();

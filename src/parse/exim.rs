@@ -202,6 +202,7 @@ impl EximParser {
                     field(rest, b" S=").and_then(|v| std::str::from_utf8(v).ok()?.parse().ok());
                 sink.event(&ev(EventKind::Start {
                     message_id: field(rest, b" id="),
+                    logs_end: true,
                 }));
                 sink.event(&ev(EventKind::Arrival { sender, size }));
                 Outcome::Used

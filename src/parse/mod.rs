@@ -5,12 +5,13 @@
 //! skipped with a [`SkipReason`] that the caller counts. Events borrow from
 //! the line, so parsing allocates nothing.
 //!
-//! Syslog-borne formats (Postfix today) share the header parser in
+//! Syslog-borne formats (Postfix, Sendmail) share the header parser in
 //! [`syslog`]; each MTA contributes a body parser chosen by program name.
 
 pub mod detect;
 pub mod exim;
 pub mod postfix;
+pub mod sendmail;
 pub mod syslog;
 
 use crate::time::Micros;
@@ -86,8 +87,13 @@ pub enum EventKind<'a> {
     /// The message was created in the queue (Postfix: `smtpd client=`,
     /// `pickup uid=`, `cleanup message-id=`). Lines of a queue ID before
     /// its start belong to another message; a message seen without a start
-    /// began in an earlier file.
-    Start { message_id: Option<&'a [u8]> },
+    /// began in an earlier file. `logs_end`: whether the format writes a
+    /// line when the message leaves the queue ([`EventKind::Removed`]);
+    /// Sendmail does not, so its messages end by the join gap.
+    Start {
+        message_id: Option<&'a [u8]>,
+        logs_end: bool,
+    },
     /// The message was queued: its envelope sender and size.
     Arrival { sender: &'a [u8], size: Option<u64> },
     /// A delivery attempt to one recipient.
@@ -288,7 +294,7 @@ pub(crate) mod testutil {
                         reply: s(d.reply),
                     }),
                 ),
-                EventKind::Start { message_id } => (
+                EventKind::Start { message_id, .. } => (
                     format!("start {}", message_id.map(s).unwrap_or_default()),
                     None,
                 ),

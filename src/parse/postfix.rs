@@ -70,15 +70,24 @@ pub fn parse_message(h: &Header<'_>, daemon: &[u8], sink: &mut dyn EventSink) ->
                 sink,
                 EventKind::Start {
                     message_id: Some(id),
+                    logs_end: true,
                 },
             )
         }
-        Some(b'c') if body.starts_with(b"client=") => {
-            emit(sink, EventKind::Start { message_id: None })
-        }
-        Some(b'u') if daemon == b"pickup" && body.starts_with(b"uid=") => {
-            emit(sink, EventKind::Start { message_id: None })
-        }
+        Some(b'c') if body.starts_with(b"client=") => emit(
+            sink,
+            EventKind::Start {
+                message_id: None,
+                logs_end: true,
+            },
+        ),
+        Some(b'u') if daemon == b"pickup" && body.starts_with(b"uid=") => emit(
+            sink,
+            EventKind::Start {
+                message_id: None,
+                logs_end: true,
+            },
+        ),
         Some(b'r') if body == b"removed" || body.starts_with(b"removed ") => {
             emit(sink, EventKind::Removed)
         }

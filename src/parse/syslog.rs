@@ -8,6 +8,7 @@
 
 use memchr::memchr;
 
+use super::sendmail::{self, SendmailParser};
 use super::{postfix, EventSink, FileFacts, LineParser, Outcome, SkipReason};
 use crate::time::civil::{parse_bsd, parse_iso};
 use crate::time::{Clock, Micros};
@@ -241,6 +242,8 @@ pub struct SyslogParser {
     stamps: StampCache,
     postfix: PostfixNames,
     saw_postfix: bool,
+    sendmail: SendmailParser,
+    saw_sendmail: bool,
 }
 
 impl SyslogParser {
@@ -250,6 +253,8 @@ impl SyslogParser {
             stamps: StampCache::default(),
             postfix,
             saw_postfix: false,
+            sendmail: SendmailParser::default(),
+            saw_sendmail: false,
         }
     }
 }
@@ -264,6 +269,10 @@ impl LineParser for SyslogParser {
             self.saw_postfix = true;
             return postfix::parse_message(&header, daemon, sink);
         }
+        if sendmail::is_sendmail(header.program) {
+            self.saw_sendmail = true;
+            return self.sendmail.parse_message(&header, sink);
+        }
         Outcome::Skipped(SkipReason::OtherProgram)
     }
 
@@ -276,6 +285,9 @@ impl LineParser for SyslogParser {
         let mut programs = Vec::new();
         if self.saw_postfix {
             programs.push("postfix".to_string());
+        }
+        if self.saw_sendmail {
+            programs.push("sendmail".to_string());
         }
         FileFacts {
             first,

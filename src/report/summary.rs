@@ -72,7 +72,14 @@ pub fn render(
         let top = &rows[..rows.len().min(TOP_DOMAINS)];
         let names: Vec<String> = top
             .iter()
-            .map(|r| escape_for_display(r.domain.as_bytes()))
+            .map(|r| {
+                if r.domain.is_empty() {
+                    // Sendmail logs local mailboxes without a domain.
+                    "(no domain)".to_string()
+                } else {
+                    escape_for_display(r.domain.as_bytes())
+                }
+            })
             .collect();
         let width = names
             .iter()
