@@ -119,8 +119,10 @@ struct ScanArgs {
     #[arg(long = "syslog-name", value_name = "NAME")]
     syslog_names: Vec<String>,
 
-    /// Read every input as this format instead of detecting it.
-    #[arg(long, value_name = "FORMAT", value_parser = ["syslog", "exim"])]
+    /// Read every input as this format instead of detecting it: syslog
+    /// (Postfix, Sendmail, Exim through syslog), exim (main log) or journal
+    /// (journalctl -o json).
+    #[arg(long, value_name = "FORMAT", value_parser = ["syslog", "exim", "journal"])]
     format: Option<String>,
 
     /// Lines of one queue ID further apart than this belong to different

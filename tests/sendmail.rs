@@ -85,3 +85,29 @@ fn sendmail_counts_and_leaks() {
     assert_eq!(first["relay"], "mx.army.ml. [198.51.100.8]");
     assert_eq!(first["line"], "7");
 }
+
+/// The same messages as stored by journald (`journalctl -o json`, made by
+/// scripts/syslog-to-journal.py; one message is not UTF-8 and so is an
+/// array of bytes) give the same census and the same leak as the syslog file.
+#[test]
+fn journal_export_equals_syslog() {
+    let syslog = tempfile::tempdir().unwrap();
+    let journal = tempfile::tempdir().unwrap();
+    scan(&[&data("sendmail")], syslog.path(), &["--year", "2023"], 0);
+    scan(&[&data("journal")], journal.path(), &[], 0);
+    let m = manifest(journal.path());
+    assert_eq!(m["sendmail.json"]["format"], "journal");
+    assert_eq!(m["sendmail.json"]["programs"], "sendmail");
+    assert_eq!(m["sendmail.json"]["lines_used"], "24");
+    assert_eq!(m["sendmail.json"]["year_rule"], "in-line");
+    for report in [
+        "domains.csv",
+        "clusters.csv",
+        "lookalikes.csv",
+        "timeline.csv",
+    ] {
+        let a = std::fs::read_to_string(syslog.path().join(report)).unwrap();
+        let b = std::fs::read_to_string(journal.path().join(report)).unwrap();
+        assert_eq!(a, b, "{report}");
+    }
+}

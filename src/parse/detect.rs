@@ -19,6 +19,8 @@ pub enum Format {
     Syslog,
     /// Exim's own main log (`mainlog`).
     Exim,
+    /// A journald export (`journalctl -o json`) of mail-transport messages.
+    Journal,
 }
 
 impl Format {
@@ -26,11 +28,12 @@ impl Format {
         match self {
             Format::Syslog => "syslog",
             Format::Exim => "exim",
+            Format::Journal => "journal",
         }
     }
 
     /// Every format, for `--format`.
-    pub const ALL: [Format; 2] = [Format::Syslog, Format::Exim];
+    pub const ALL: [Format; 3] = [Format::Syslog, Format::Exim, Format::Journal];
 
     pub fn parse(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.as_str() == name)
@@ -54,6 +57,7 @@ pub fn detect(head: &[u8]) -> Detection {
     let mut seen = 0usize;
     let mut syslog = 0usize;
     let mut exim = 0usize;
+    let mut journal = 0usize;
     let mut first: Option<&[u8]> = None;
     let mut start = 0;
     let ends = memchr_iter(b'\n', head).chain(std::iter::once(head.len()));
@@ -68,7 +72,9 @@ pub fn detect(head: &[u8]) -> Detection {
         }
         first.get_or_insert(line);
         seen += 1;
-        if crate::parse::exim::looks_like_exim(line) {
+        if crate::parse::journal::looks_like_journal(line) {
+            journal += 1;
+        } else if crate::parse::exim::looks_like_exim(line) {
             exim += 1;
         } else if looks_like_syslog(line) {
             syslog += 1;
@@ -82,6 +88,7 @@ pub fn detect(head: &[u8]) -> Detection {
         // One recognisable line in the sample is enough: a syslog file may
         // open with other programs' noise, and a damaged file with garbage.
         // The format most of the recognisable lines are in.
+        Some(_) if journal > 0 && journal >= exim.max(syslog) => Detection::Known(Format::Journal),
         Some(_) if exim > 0 && exim >= syslog => Detection::Known(Format::Exim),
         Some(_) if syslog > 0 => Detection::Known(Format::Syslog),
         Some(line) => Detection::Unknown {
@@ -149,6 +156,12 @@ mod tests {
                    2023-07-17 10:12:01 1qLYsX-0001Ab-2C <= a@example.org S=12\n\
                    2023-07-17 10:12:01.5 +0100 [77] 1qLYsX-000000001Ab-2C3D Completed\n";
         assert_eq!(detect(log.as_bytes()), Detection::Known(Format::Exim));
+    }
+
+    #[test]
+    fn journal_export() {
+        let log = "{\"__CURSOR\":\"s=1\",\"__REALTIME_TIMESTAMP\":\"1689588721123456\",\"MESSAGE\":\"x\"}\n";
+        assert_eq!(detect(log.as_bytes()), Detection::Known(Format::Journal));
     }
 
     #[test]

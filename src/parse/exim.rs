@@ -19,7 +19,7 @@ use super::{
     Status,
 };
 use crate::time::civil::parse_iso;
-use crate::time::Clock;
+use crate::time::{Clock, Micros};
 
 /// Reads one Exim main log.
 pub struct EximParser {
@@ -116,7 +116,7 @@ fn field<'a>(s: &'a [u8], pat: &[u8]) -> Option<&'a [u8]> {
 
 /// `H=name [ip]` (or `H=[ip]`) as `name[ip]`-ish text: the bytes from `H=`
 /// to the closing bracket.
-fn host(s: &[u8]) -> Option<&[u8]> {
+fn relay_host(s: &[u8]) -> Option<&[u8]> {
     let at = memmem::find(s, b" H=")? + 3;
     let v = &s[at..];
     let end = match memchr::memchr(b']', v) {
@@ -154,93 +154,181 @@ fn dsn(reply: &[u8]) -> &[u8] {
     b""
 }
 
-/// Splits `addr <orig>` at the start of a delivery line: the delivered
-/// address and the original one. A local delivery writes the local part
-/// (or a file or pipe) first and the address in brackets.
+/// Splits the addresses at the start of a delivery line from its fields:
+/// the delivered address and the original one. Forms:
+/// - `addr` and `addr <orig>` (rewritten or aliased);
+/// - `local <orig>`: a local delivery writes the local part first and the
+///   address in brackets, which is the recipient;
+/// - `target (parent) <orig>` for pipes, files and autoreplies (and every
+///   address under `+all_parents`), where a pipe may carry arguments
+///   (`|/bin/prog arg1 arg2 (bob@example.org) <team@example.org>`): the
+///   recipient is the last bracketed address before the fields (or the
+///   last parent, if there is none);
+/// - `addr: reason`: an unrouteable address, with the colon straight after.
+///
+/// The fields that follow (` R=... T=... H=...`) keep their leading space.
 fn addresses(s: &[u8]) -> (&[u8], Option<&[u8]>, &[u8]) {
-    let end = memchr::memchr(b' ', s).unwrap_or(s.len());
+    let end = word_end(s);
     let first = &s[..end];
-    let rest = s[end..].strip_prefix(b" ").unwrap_or(&s[end..]);
-    if rest.first() == Some(&b'<') {
-        if let Some(close) = memchr::memchr(b'>', rest) {
-            let orig = &rest[1..close];
-            let after = &rest[close + 1..];
-            if first.contains(&b'@') {
-                return (first, Some(orig), after);
-            }
-            return (orig, None, after);
+    if let Some(addr) = first.strip_suffix(b":").filter(|a| a.contains(&b'@')) {
+        return (addr, None, &s[end - 1..]);
+    }
+    let rest = &s[end..];
+    let region_end = [memmem::find(rest, b" R="), memmem::find(rest, b": ")]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(rest.len());
+    let region = rest[..region_end].trim_ascii_end();
+    let after = &rest[region.len()..];
+    let is_address = first.contains(&b'@') && !matches!(first.first(), Some(b'|' | b'/'));
+    let last_enclosed = |open: u8, close: u8| -> Option<&[u8]> {
+        let inner = region.strip_suffix(&[close])?;
+        let at = memchr::memrchr(open, inner)?;
+        Some(&inner[at + 1..])
+    };
+    if let Some(orig) = last_enclosed(b'<', b'>') {
+        return if is_address {
+            (first, Some(orig), after)
+        } else {
+            (orig, None, after)
+        };
+    }
+    if !is_address {
+        if let Some(parent) = last_enclosed(b'(', b')').filter(|p| p.contains(&b'@')) {
+            return (parent, None, after);
         }
     }
     (first, None, rest)
 }
 
-impl EximParser {
-    fn message(&mut self, id: &[u8], s: &[u8], time: i64, sink: &mut dyn EventSink) -> Outcome {
-        let ev = |kind| Event {
-            time,
-            host: b"",
-            queue_id: id,
-            kind,
-        };
-        let (op, rest) = match s.split_at_checked(3) {
-            Some((op, rest)) if op[2] == b' ' => (&op[..2], rest),
-            _ => {
-                return if s == b"Completed" {
-                    sink.event(&ev(EventKind::Removed));
-                    Outcome::Used
-                } else {
-                    Outcome::Skipped(SkipReason::Informational)
-                };
-            }
-        };
-        match op {
-            b"<=" => {
-                let end = memchr::memchr(b' ', rest).unwrap_or(rest.len());
-                let sender = &rest[..end];
-                let sender = if sender == b"<>" { &b""[..] } else { sender };
-                let size =
-                    field(rest, b" S=").and_then(|v| std::str::from_utf8(v).ok()?.parse().ok());
-                sink.event(&ev(EventKind::Start {
-                    message_id: field(rest, b" id="),
-                    logs_end: true,
-                }));
-                sink.event(&ev(EventKind::Arrival { sender, size }));
-                Outcome::Used
-            }
-            b"=>" | b"->" | b">>" | b"**" | b"==" => {
-                let (to, orig_to, fields) = addresses(rest);
-                if to.is_empty() {
-                    return Outcome::Skipped(SkipReason::Malformed);
-                }
-                let relay = host(fields);
-                let (status, reply) = match op {
-                    // Given up after retrying for too long: Postfix's "expired".
-                    b"**" if memmem::find(fields, b"retry timeout exceeded").is_some() => {
-                        (Status::Expired, after_colon(fields))
-                    }
-                    b"**" => (Status::Bounced, after_colon(fields)),
-                    b"==" => (Status::Deferred, after_colon(fields)),
-                    _ => (Status::Sent, confirmation(fields)),
-                };
-                let class = match relay {
-                    Some(_) => RelayClass::Remote,
-                    None if status == Status::Sent => RelayClass::Local,
-                    None => RelayClass::None,
-                };
-                let d = Delivery {
-                    to,
-                    orig_to,
-                    relay: relay.unwrap_or_default(),
-                    relay_class: class,
-                    dsn: dsn(reply),
-                    status,
-                    reply,
-                };
-                sink.event(&ev(EventKind::Delivery(d)));
-                Outcome::Used
-            }
-            _ => Outcome::Skipped(SkipReason::Informational),
+/// End of the first word: the first space outside double quotes (a quoted
+/// local part may hold spaces).
+fn word_end(s: &[u8]) -> usize {
+    let mut in_quote = false;
+    let mut i = 0;
+    while i < s.len() {
+        match s[i] {
+            b'\\' if in_quote => i += 1,
+            b'"' => in_quote = !in_quote,
+            b' ' if !in_quote => return i,
+            _ => {}
         }
+        i += 1;
+    }
+    s.len()
+}
+
+/// Parses what follows the stamp (and `[pid]`) of an Exim line: a message
+/// line (`ID <= ...`, `ID => ...`, `ID Completed`) or a rejection. `host`
+/// is empty in a main log, the syslog host when Exim logs to syslog.
+pub fn parse_body(rest: &[u8], time: Micros, host: &[u8], sink: &mut dyn EventSink) -> Outcome {
+    let end = memchr::memchr(b' ', rest).unwrap_or(rest.len());
+    if is_message_id(&rest[..end]) {
+        let s = rest.get(end + 1..).unwrap_or_default();
+        message(&rest[..end], s, time, host, sink)
+    } else if let Some(at) = memmem::find(rest, b" rejected RCPT ") {
+        let r = &rest[at + 15..];
+        let r = r.strip_prefix(b"<").unwrap_or(r);
+        let end = memchr::memchr2(b'>', b':', r).unwrap_or(r.len());
+        sink.event(&Event {
+            time,
+            host,
+            queue_id: b"",
+            kind: EventKind::Reject {
+                recipient: Some(&r[..end]),
+            },
+        });
+        Outcome::Used
+    } else {
+        Outcome::Skipped(SkipReason::Informational)
+    }
+}
+
+/// The message of an Exim line sent to syslog: Exim's own stamp (written
+/// unless `syslog_timestamp = false`) and `[pid]` removed.
+pub fn syslog_body(message: &[u8]) -> &[u8] {
+    match body(message) {
+        Some((_, _, rest)) => rest,
+        None => message,
+    }
+}
+
+fn message(id: &[u8], s: &[u8], time: Micros, host: &[u8], sink: &mut dyn EventSink) -> Outcome {
+    let ev = |kind| Event {
+        time,
+        host,
+        queue_id: id,
+        kind,
+    };
+    let (op, rest) = match s.split_at_checked(3) {
+        Some((op, rest)) if op[2] == b' ' => (&op[..2], rest),
+        _ => {
+            return if s == b"Completed" {
+                sink.event(&ev(EventKind::Removed));
+                Outcome::Used
+            } else {
+                Outcome::Skipped(SkipReason::Informational)
+            };
+        }
+    };
+    match op {
+        b"<=" => {
+            let end = memchr::memchr(b' ', rest).unwrap_or(rest.len());
+            let sender = &rest[..end];
+            let sender = if sender == b"<>" { &b""[..] } else { sender };
+            let size = field(rest, b" S=").and_then(|v| std::str::from_utf8(v).ok()?.parse().ok());
+            sink.event(&ev(EventKind::Start {
+                message_id: field(rest, b" id="),
+                logs_end: true,
+            }));
+            sink.event(&ev(EventKind::Arrival { sender, size }));
+            Outcome::Used
+        }
+        // A DATA ACL's `discard`: the recipients were dropped, not delivered
+        // (and are not named).
+        b"=>"
+            if rest.starts_with(b"blackhole (")
+                && memmem::find(rest, b"discarded recipients)").is_some() =>
+        {
+            Outcome::Skipped(SkipReason::Informational)
+        }
+        b"=>" | b"->" | b">>" | b"**" | b"==" => {
+            let discarded = rest.starts_with(b":blackhole: ");
+            let (to, orig_to, fields) = addresses(rest);
+            if to.is_empty() {
+                return Outcome::Skipped(SkipReason::Malformed);
+            }
+            let relay = relay_host(fields);
+            let (status, reply) = match op {
+                // Given up after retrying for too long: Postfix's "expired".
+                b"**" if memmem::find(fields, b"retry timeout exceeded").is_some() => {
+                    (Status::Expired, after_colon(fields))
+                }
+                b"**" => (Status::Bounced, after_colon(fields)),
+                b"==" => (Status::Deferred, after_colon(fields)),
+                _ => (Status::Sent, confirmation(fields)),
+            };
+            let class = match relay {
+                // A redirect to `:blackhole:`: accepted and thrown away.
+                _ if discarded => RelayClass::None,
+                Some(_) => RelayClass::Remote,
+                None if status == Status::Sent => RelayClass::Local,
+                None => RelayClass::None,
+            };
+            let d = Delivery {
+                to,
+                orig_to,
+                relay: relay.unwrap_or_default(),
+                relay_class: class,
+                dsn: dsn(reply),
+                status,
+                reply,
+            };
+            sink.event(&ev(EventKind::Delivery(d)));
+            Outcome::Used
+        }
+        _ => Outcome::Skipped(SkipReason::Informational),
     }
 }
 
@@ -265,26 +353,7 @@ impl LineParser for EximParser {
             return Outcome::Skipped(SkipReason::NoTimestamp);
         };
         let time = self.clock.iso(&civil, offset);
-        let end = memchr::memchr(b' ', rest).unwrap_or(rest.len());
-        let out = if is_message_id(&rest[..end]) {
-            let s = rest.get(end + 1..).unwrap_or_default();
-            self.message(&rest[..end], s, time, sink)
-        } else if let Some(at) = memmem::find(rest, b" rejected RCPT ") {
-            let r = &rest[at + 15..];
-            let r = r.strip_prefix(b"<").unwrap_or(r);
-            let end = memchr::memchr2(b'>', b':', r).unwrap_or(r.len());
-            sink.event(&Event {
-                time,
-                host: b"",
-                queue_id: b"",
-                kind: EventKind::Reject {
-                    recipient: Some(&r[..end]),
-                },
-            });
-            Outcome::Used
-        } else {
-            Outcome::Skipped(SkipReason::Informational)
-        };
+        let out = parse_body(rest, time, b"", sink);
         self.used |= out == Outcome::Used;
         out
     }

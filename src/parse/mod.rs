@@ -10,7 +10,9 @@
 
 pub mod detect;
 pub mod exim;
+pub mod journal;
 pub mod postfix;
+pub mod programs;
 pub mod sendmail;
 pub mod syslog;
 

@@ -387,7 +387,8 @@ fn split_stat(s: &[u8]) -> (&[u8], &[u8]) {
 }
 
 /// Whether a delivery went out, into a mailbox here, or back into a queue
-/// on this host (the submission program's hand-off to the MTA).
+/// on this host (the submission program's hand-off to the MTA, a content
+/// filter).
 fn classify(mailer: &[u8], relay: &[u8], reply: &[u8]) -> RelayClass {
     match mailer {
         b"local" | b"prog" | b"*file*" | b"*include*" | b"cyrus" | b"cyrusv2" | b"procmail"
@@ -401,7 +402,10 @@ fn classify(mailer: &[u8], relay: &[u8], reply: &[u8]) -> RelayClass {
         || relay.starts_with(b"[::1]");
     let requeued = memmem::find(reply, b"accepted for delivery").is_some()
         || memmem::find(reply, b"queued as").is_some();
-    if on_this_host && requeued {
+    // The submission program relays to the MTA on this host (`mailer=relay`),
+    // and so does an MTA handing mail to a local content filter: a hop, even
+    // while the attempt is deferred.
+    if on_this_host && (requeued || mailer == b"relay") {
         RelayClass::Hop
     } else {
         RelayClass::Remote

@@ -4,12 +4,13 @@
 //! (`<22>1 2023-07-17T10:12:01Z host prog pid - - msg`).
 //!
 //! [`SyslogParser`] splits off the header, then hands the message to the body
-//! parser of the mail transport that wrote it, chosen by program name.
+//! parser of the mail transport that wrote it, chosen by program name
+//! ([`Programs`]).
 
 use memchr::memchr;
 
-use super::sendmail::{self, SendmailParser};
-use super::{postfix, EventSink, FileFacts, LineParser, Outcome, SkipReason};
+use super::programs::Programs;
+use super::{EventSink, FileFacts, LineParser, Outcome, SkipReason};
 use crate::time::civil::{parse_bsd, parse_iso};
 use crate::time::{Clock, Micros};
 
@@ -240,10 +241,7 @@ impl PostfixNames {
 pub struct SyslogParser {
     clock: Clock,
     stamps: StampCache,
-    postfix: PostfixNames,
-    saw_postfix: bool,
-    sendmail: SendmailParser,
-    saw_sendmail: bool,
+    programs: Programs,
 }
 
 impl SyslogParser {
@@ -251,10 +249,7 @@ impl SyslogParser {
         SyslogParser {
             clock,
             stamps: StampCache::default(),
-            postfix,
-            saw_postfix: false,
-            sendmail: SendmailParser::default(),
-            saw_sendmail: false,
+            programs: Programs::new(postfix),
         }
     }
 }
@@ -265,15 +260,7 @@ impl LineParser for SyslogParser {
             Ok(h) => h,
             Err(reason) => return Outcome::Skipped(reason),
         };
-        if let Some(daemon) = self.postfix.daemon(header.program) {
-            self.saw_postfix = true;
-            return postfix::parse_message(&header, daemon, sink);
-        }
-        if sendmail::is_sendmail(header.program) {
-            self.saw_sendmail = true;
-            return self.sendmail.parse_message(&header, sink);
-        }
-        Outcome::Skipped(SkipReason::OtherProgram)
+        self.programs.parse(&header, sink)
     }
 
     fn finish(&mut self) -> FileFacts {
@@ -282,13 +269,7 @@ impl LineParser for SyslogParser {
         if let Some(w) = self.clock.year_warning() {
             warnings.push(w);
         }
-        let mut programs = Vec::new();
-        if self.saw_postfix {
-            programs.push("postfix".to_string());
-        }
-        if self.saw_sendmail {
-            programs.push("sendmail".to_string());
-        }
+        let programs = self.programs.seen();
         FileFacts {
             first,
             last,

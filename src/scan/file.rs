@@ -15,6 +15,7 @@ use crate::input::lines::{read_lines, read_whole, LineHandler, ReadReport};
 use crate::input::{InputKind, InputSpec};
 use crate::parse::detect::{detect, Detection, Format};
 use crate::parse::exim::EximParser;
+use crate::parse::journal::JournalParser;
 use crate::parse::syslog::SyslogParser;
 use crate::parse::{LineParser, Outcome, SkipCounts, SkipReason};
 use crate::time::year::date_in_file_name;
@@ -231,6 +232,9 @@ impl LineHandler for Handler<'_> {
                     Box::new(SyslogParser::new(clock, self.ctx.postfix_names.clone()))
                 }
                 Format::Exim => Box::new(EximParser::new(clock)),
+                Format::Journal => {
+                    Box::new(JournalParser::new(clock, self.ctx.postfix_names.clone()))
+                }
             });
         }
         self.detection = Some(detection);

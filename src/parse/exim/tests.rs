@@ -113,6 +113,69 @@ fn local_deliveries_take_the_address_in_brackets() {
     );
 }
 
+/// Pipes, files and autoreplies name their parent in parentheses before
+/// the original address, and a pipe may carry arguments (the first line is
+/// a real cPanel line, found by the eximstats cross-check).
+#[test]
+fn pipes_files_and_parents() {
+    let mut p = parser();
+    let to = |p: &mut EximParser, line: &str| -> (String, RelayClass, Status) {
+        let (o, ev) = collect(p, line.as_bytes());
+        assert_eq!(o, Outcome::Used, "{line}");
+        let d = ev[0].delivery.clone().unwrap();
+        (d.to, d.class, d.status)
+    };
+    let l = "2019-04-12 10:00:00 1hQkUr-0016NY-2h => |/usr/local/cpanel/bin/autorespond deniseteo@abwinbus.sg /home/abwinbus/.autorespond (deniseteo@abwinbus.sg) <deniseteo@abwinbus.sg> R=virtual_aliases_nostar T=cagefs_virtual_address_pipe";
+    assert_eq!(
+        to(&mut p, l),
+        (
+            "deniseteo@abwinbus.sg".into(),
+            RelayClass::Local,
+            Status::Sent
+        )
+    );
+    let l = "2023-07-17 10:12:05 1qLYsY-0001Ac-3D => /home/bob/Mail/inbox (bob@example.org) <team@example.org> R=userforward T=address_file";
+    assert_eq!(to(&mut p, l).0, "team@example.org");
+    let l = "2023-07-17 10:12:05 1qLYsY-0001Ac-3D => carol (sub@example.org) <list@example.org> R=local_user T=local_delivery";
+    assert_eq!(to(&mut p, l).0, "list@example.org");
+    let l = "2023-07-17 10:12:05 1qLYsY-0001Ac-3D ** |/home/bob/mailReader.php (bob@example.org) <team@example.org> R=virtual_aliases_nostar T=virtual_address_pipe: Child process of virtual_address_pipe transport returned 127";
+    assert_eq!(
+        to(&mut p, l),
+        ("team@example.org".into(), RelayClass::None, Status::Bounced)
+    );
+    let l = "2023-07-17 10:12:05 1qLYsY-0001Ac-3D => |/usr/bin/procmail (bob@example.org) R=procmail T=procmail_pipe";
+    assert_eq!(to(&mut p, l).0, "bob@example.org");
+    let l = "2023-07-17 10:12:05 1qLYsY-0001Ac-3D ** x@nxdomain.example: Unrouteable address";
+    assert_eq!(
+        to(&mut p, l),
+        (
+            "x@nxdomain.example".into(),
+            RelayClass::None,
+            Status::Bounced
+        )
+    );
+    let l = "2023-07-17 10:12:05 1qLYsY-0001Ac-3D => \"j smith\"@army.ml R=dnslookup T=remote_smtp H=mx.army.ml [192.0.2.9]";
+    assert_eq!(
+        to(&mut p, l),
+        (
+            "\"j smith\"@army.ml".into(),
+            RelayClass::Remote,
+            Status::Sent
+        )
+    );
+    // Redirected to :blackhole:: thrown away, not delivered anywhere.
+    let l =
+        "2023-07-17 10:12:05 1qLYsY-0001Ac-3D => :blackhole: <spam@example.org> R=blackhole_router";
+    assert_eq!(
+        to(&mut p, l),
+        ("spam@example.org".into(), RelayClass::None, Status::Sent)
+    );
+    // A DATA ACL's discard names no recipient and delivers nothing.
+    let (o, ev) = collect(&mut p, b"2023-07-17 10:12:05 1aaaaL-0000AL-0A => blackhole (DATA ACL discarded recipients): This message contains a virus");
+    assert_eq!(o, Outcome::Skipped(SkipReason::Informational));
+    assert!(ev.is_empty());
+}
+
 #[test]
 fn completion_rejects_and_chatter() {
     let mut p = parser();

@@ -3,7 +3,7 @@
 
 use crate::parse::syslog::{PostfixNames, SyslogParser};
 use crate::parse::testutil::{collect, Owned};
-use crate::parse::{Outcome, RelayClass, SkipReason, Status};
+use crate::parse::{LineParser, Outcome, RelayClass, SkipReason, Status};
 use crate::time::{Clock, YearRule, Zone};
 
 fn parser() -> SyslogParser {
@@ -86,6 +86,15 @@ fn local_recipients_are_bare_and_local() {
 fn submission_hand_off_is_a_hop() {
     let (_, ev) = one("Jul 17 10:12:01 mx sendmail[55]: 36HACD1s001230: to=<john@army.ml>, ctladdr=root (0/0), delay=00:00:00, xdelay=00:00:00, mailer=relay, pri=30100, relay=[127.0.0.1] [127.0.0.1], dsn=2.0.0, stat=Sent (36HACD1s001234 Message accepted for delivery)");
     assert_eq!(ev[0].delivery.as_ref().unwrap().class, RelayClass::Hop);
+    // Deferred because the MTA was not up yet (a real Sendmail 8.17 line):
+    // still a hop, and every bare address of the list is read.
+    let (_, ev) = one("Nov 29 11:35:10 mx1 sendmail[30]: 6ATBZAsS000030: to=a.clark@navy.mil,fleet.ops@navy.mil,d.lewis@navy.mil,k.brown@army.mil, ctladdr=frank@example.org (0/0), delay=00:00:00, xdelay=00:00:00, mailer=relay, pri=121025, relay=[127.0.0.1] [127.0.0.1], dsn=4.4.1, stat=Deferred: Connection refused by [127.0.0.1]");
+    assert_eq!(ev.len(), 4);
+    assert_eq!(ev[3].delivery.as_ref().unwrap().to, "k.brown@army.mil");
+    for e in &ev {
+        let d = e.delivery.as_ref().unwrap();
+        assert_eq!((d.class, d.status), (RelayClass::Hop, Status::Deferred));
+    }
 }
 
 #[test]
@@ -145,4 +154,28 @@ fn malformed_lines_are_counted_not_parsed() {
     ] {
         assert_eq!(one(l).0, Outcome::Skipped(SkipReason::Malformed), "{l}");
     }
+}
+
+#[test]
+fn rfc5424_header() {
+    let (o, ev) = one("<22>1 2023-07-17T10:12:01.5+02:00 mx1 sm-mta 1234 - - 36HACD1s001234: to=<a@army.ml>, delay=00:00:01, mailer=esmtp, pri=1, relay=mx.army.ml. [198.51.100.8], dsn=2.0.0, stat=Sent (OK)");
+    assert_eq!(o, Outcome::Used);
+    assert_eq!(ev[0].host, "mx1");
+    assert_eq!(crate::time::format_utc(ev[0].time), "2023-07-17T08:12:01Z");
+    assert_eq!(ev[0].delivery.as_ref().unwrap().to, "a@army.ml");
+}
+
+#[test]
+fn exim_through_syslog() {
+    let mut p = parser();
+    let (o, ev) = collect(&mut p, b"Jul 17 10:12:01 mx3 exim[77]: 2016-07-17 10:12:01 1qLYsX-0001Ab-2C <= a@example.org H=ws [10.0.0.5] P=esmtp S=1234 id=m1@example.org");
+    assert_eq!(o, Outcome::Used);
+    assert_eq!(ev[1].kind, "arrival sender=a@example.org size=1234");
+    assert_eq!(ev[1].host, "mx3");
+    let (o, _) = collect(
+        &mut p,
+        b"Jul 17 10:12:02 mx3 exim4[78]: 1qLYsX-0001Ab-2C Completed",
+    );
+    assert_eq!(o, Outcome::Used);
+    assert_eq!(p.finish().programs, ["exim"]);
 }
