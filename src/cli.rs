@@ -120,9 +120,9 @@ struct ScanArgs {
     syslog_names: Vec<String>,
 
     /// Read every input as this format instead of detecting it: syslog
-    /// (Postfix, Sendmail, Exim through syslog), exim (main log) or journal
-    /// (journalctl -o json).
-    #[arg(long, value_name = "FORMAT", value_parser = ["syslog", "exim", "journal"])]
+    /// (Postfix, Sendmail, Exim through syslog), exim (main log), journal
+    /// (journalctl -o json) or exchange (message tracking).
+    #[arg(long, value_name = "FORMAT", value_parser = ["syslog", "exim", "journal", "exchange"])]
     format: Option<String>,
 
     /// Lines of one queue ID further apart than this belong to different

@@ -86,6 +86,16 @@ fn sendmail_line() -> impl Strategy<Value = Vec<u8>> {
         .prop_map(|(p, q, b)| format!("Jul  7 10:12:01 mx {p}[1]: {q}{b}").into_bytes())
 }
 
+/// Exchange message tracking rows with hostile pieces, after a header.
+fn exchange_line() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        "#Fields: [a-z,-]{0,60}",
+        "(2024-01-07T09:00:0[0-9].[0-9]{3}Z|.{0,10}),[0-9.]{0,8},[a-z]{0,5},,[a-z.]{0,8},,(Internet|Intra-Organization SMTP Send Connector|),SMTP,(RECEIVE|SEND|SENDEXTERNAL|DELIVER|FAIL|DEFER|DROP|DSN|X),[0-9]{0,4},<?.{0,8}>?,[a-f0-9-]{0,8},([a-z.@]{0,8};?){0,4},\"?[0-9. ;{}\\[\\]A-Z=]{0,30}\"?,[0-9]{0,22},.{0,40}",
+        ".{0,80}",
+    ]
+    .prop_map(String::into_bytes)
+}
+
 struct Lines<'a>(&'a mut SyslogParser, Correlator<Census>);
 
 impl LineHandler for Lines<'_> {
@@ -123,6 +133,21 @@ proptest! {
     #[test]
     fn sendmail_lines_never_panic(lines in proptest::collection::vec(sendmail_line(), 1..20)) {
         let mut p = parser();
+        let mut c = Correlator::new(0, DAY, Census::new());
+        for l in &lines {
+            p.parse_line(l, &mut c);
+        }
+        let (mut census, loose) = c.finish();
+        misdirect::correlate::join::join_fragments(loose, DAY, &mut census);
+        let _ = census.rows();
+        let _ = p.finish();
+    }
+
+    #[test]
+    fn exchange_parser_never_panics(lines in proptest::collection::vec(exchange_line(), 1..20)) {
+        let mut p = misdirect::parse::exchange::ExchangeParser::new(
+            Clock::new(YearRule::FirstLine(2024), Zone::utc()),
+        );
         let mut c = Correlator::new(0, DAY, Census::new());
         for l in &lines {
             p.parse_line(l, &mut c);

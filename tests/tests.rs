@@ -19,4 +19,6 @@ mod leak;
 mod exim;
 // Sendmail syslogs end to end.
 mod sendmail;
+// Exchange message tracking end to end.
+mod exchange;
 mod util;

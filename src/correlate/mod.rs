@@ -302,7 +302,9 @@ impl<S: MessageSink> EventSink for Correlator<S> {
             // under it: the old message's `removed` line was lost and the ID
             // has been reused.
             EventKind::Arrival { sender, .. } => msg.sender.is_some_and(|s| msg.bytes(s) != sender),
-            EventKind::Start { .. } => msg.born && msg.has_arrival(),
+            // (Formats without a `removed` line log a message's start on
+            // every server it crosses: Exchange's RECEIVE.)
+            EventKind::Start { logs_end, .. } => logs_end && msg.born && msg.has_arrival(),
             _ => false,
         };
         if reused {

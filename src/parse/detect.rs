@@ -8,6 +8,9 @@ use memchr::memchr_iter;
 
 use crate::time::civil::{parse_bsd, parse_iso};
 
+/// The byte order mark some Windows tools put before UTF-8 text.
+pub const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
+
 /// How many non-blank lines the detector reads.
 pub const SAMPLE_LINES: usize = 64;
 
@@ -21,6 +24,8 @@ pub enum Format {
     Exim,
     /// A journald export (`journalctl -o json`) of mail-transport messages.
     Journal,
+    /// Microsoft Exchange message tracking (`MSGTRK*.LOG`).
+    Exchange,
 }
 
 impl Format {
@@ -29,11 +34,17 @@ impl Format {
             Format::Syslog => "syslog",
             Format::Exim => "exim",
             Format::Journal => "journal",
+            Format::Exchange => "exchange",
         }
     }
 
     /// Every format, for `--format`.
-    pub const ALL: [Format; 3] = [Format::Syslog, Format::Exim, Format::Journal];
+    pub const ALL: [Format; 4] = [
+        Format::Syslog,
+        Format::Exim,
+        Format::Journal,
+        Format::Exchange,
+    ];
 
     pub fn parse(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.as_str() == name)
@@ -72,6 +83,10 @@ pub fn detect(head: &[u8]) -> Detection {
         }
         first.get_or_insert(line);
         seen += 1;
+        // Exchange's header names the format outright.
+        if crate::parse::exchange::looks_like_exchange(line) {
+            return Detection::Known(Format::Exchange);
+        }
         if crate::parse::journal::looks_like_journal(line) {
             journal += 1;
         } else if crate::parse::exim::looks_like_exim(line) {
@@ -99,6 +114,7 @@ pub fn detect(head: &[u8]) -> Detection {
 
 fn trim_line(l: &[u8]) -> &[u8] {
     let l = l.strip_suffix(b"\r").unwrap_or(l);
+    let l = l.strip_prefix(UTF8_BOM).unwrap_or(l);
     let nul = l.iter().take_while(|&&c| c == 0).count();
     &l[nul..]
 }
@@ -156,6 +172,12 @@ mod tests {
                    2023-07-17 10:12:01 1qLYsX-0001Ab-2C <= a@example.org S=12\n\
                    2023-07-17 10:12:01.5 +0100 [77] 1qLYsX-000000001Ab-2C3D Completed\n";
         assert_eq!(detect(log.as_bytes()), Detection::Known(Format::Exim));
+    }
+
+    #[test]
+    fn exchange_tracking_log() {
+        let log = "\u{feff}#Software: Microsoft Exchange Server\r\n#Version: 15.01.2507.035\r\n";
+        assert_eq!(detect(log.as_bytes()), Detection::Known(Format::Exchange));
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //! Syslog-borne formats (Postfix, Sendmail) share the header parser in
 //! [`syslog`]; each MTA contributes a body parser chosen by program name.
 
+pub mod csvline;
 pub mod detect;
+pub mod exchange;
 pub mod exim;
 pub mod journal;
 pub mod postfix;

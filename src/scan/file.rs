@@ -13,7 +13,8 @@ use crate::input::decode::RawReader;
 use crate::input::discover::describe_io;
 use crate::input::lines::{read_lines, read_whole, LineHandler, ReadReport};
 use crate::input::{InputKind, InputSpec};
-use crate::parse::detect::{detect, Detection, Format};
+use crate::parse::detect::{detect, Detection, Format, UTF8_BOM};
+use crate::parse::exchange::ExchangeParser;
 use crate::parse::exim::EximParser;
 use crate::parse::journal::JournalParser;
 use crate::parse::syslog::SyslogParser;
@@ -232,6 +233,7 @@ impl LineHandler for Handler<'_> {
                     Box::new(SyslogParser::new(clock, self.ctx.postfix_names.clone()))
                 }
                 Format::Exim => Box::new(EximParser::new(clock)),
+                Format::Exchange => Box::new(ExchangeParser::new(clock)),
                 Format::Journal => {
                     Box::new(JournalParser::new(clock, self.ctx.postfix_names.clone()))
                 }
@@ -262,6 +264,10 @@ impl LineHandler for Handler<'_> {
                 self.skipped.add(SkipReason::NulBytes);
                 return;
             }
+        }
+        if number == 1 {
+            // Exchange and Microsoft 365 exports start with a UTF-8 BOM.
+            line = line.strip_prefix(UTF8_BOM).unwrap_or(line);
         }
         self.correlator.set_line(number);
         match parser.parse_line(line, &mut self.correlator) {
