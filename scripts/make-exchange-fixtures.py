@@ -154,6 +154,102 @@ def exchange_2010():
     return h + rows_to_csv(F2010, rows)
 
 
+def quoted_csv(fields, rows):
+    """Every field quoted, as PowerShell's Export-Csv writes."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    w.writerow(fields)
+    for r in rows:
+        w.writerow([r.get(f, "") for f in fields])
+    return out.getvalue()
+
+
+def m365_summary():
+    """Get-MessageTrace | Export-Csv -NoTypeInformation: a row per recipient,
+    US-culture times, saved as UTF-16 (as the admin centre's downloads are)."""
+    fields = ["Received", "SenderAddress", "RecipientAddress", "Subject", "Status", "ToIP", "FromIP",
+              "Size", "MessageId", "MessageTraceId"]
+    t1, t2, t3, t4 = ("a1c1e000-0000-4000-8000-000000000001", "a1c1e000-0000-4000-8000-000000000002",
+                      "a1c1e000-0000-4000-8000-000000000003", "a1c1e000-0000-4000-8000-000000000004")
+    rows = [
+        {"Received": "1/7/2024 9:00:01 AM", "SenderAddress": "alice@example.org", "RecipientAddress": "john.smith@army.ml",
+         "Subject": "Trip, day 2", "Status": "Delivered", "ToIP": "198.51.100.8", "FromIP": "10.0.0.5", "Size": "20000",
+         "MessageId": "<s1@example.org>", "MessageTraceId": t1},
+        {"Received": "1/7/2024 9:00:01 AM", "SenderAddress": "alice@example.org", "RecipientAddress": "r.jones@army.mil",
+         "Subject": "Trip, day 2", "Status": "Delivered", "ToIP": "192.0.2.10", "FromIP": "10.0.0.5", "Size": "20000",
+         "MessageId": "<s1@example.org>", "MessageTraceId": t1},
+        {"Received": "1/7/2024 1:30:00 PM", "SenderAddress": "bob@example.org", "RecipientAddress": "k.lee@army.ml",
+         "Subject": "Re: \"plan\"", "Status": "Failed", "ToIP": "", "FromIP": "10.0.0.6", "Size": "3000",
+         "MessageId": "<s2@example.org>", "MessageTraceId": t2},
+        {"Received": "1/7/2024 2:00:00 PM", "SenderAddress": "carol@example.org", "RecipientAddress": "staff@example.org",
+         "Subject": "All hands", "Status": "Expanded", "Size": "1500", "MessageId": "<s3@example.org>", "MessageTraceId": t3},
+        {"Received": "1/7/2024 2:00:00 PM", "SenderAddress": "carol@example.org", "RecipientAddress": "dave@example.org",
+         "Subject": "All hands", "Status": "Delivered", "Size": "1500", "MessageId": "<s3@example.org>", "MessageTraceId": t3},
+        {"Received": "1/7/2024 12:05:00 AM", "SenderAddress": "dave@example.org", "RecipientAddress": "x@gmаil.com",
+         "Subject": "nächste Woche", "Status": "Delivered", "ToIP": "203.0.113.9", "Size": "800",
+         "MessageId": "<s4@example.org>", "MessageTraceId": t4},
+    ]
+    return quoted_csv(fields, rows)
+
+
+def m365_enhanced():
+    fields = ["origin_timestamp_utc", "sender_address", "recipient_status", "message_subject", "total_bytes",
+              "message_id", "network_message_id", "original_client_ip", "directionality", "connector_id",
+              "delivery_priority"]
+    rows = [
+        {"origin_timestamp_utc": "2024-01-08T09:00:00.1234567Z", "sender_address": "alice@example.org",
+         "recipient_status": "john.smith@army.ml##Receive, Send;r.jones@army.mil##Receive, Send",
+         "message_subject": "Itinerary, v3", "total_bytes": "45000", "message_id": "<e1@example.org>",
+         "network_message_id": "e0000000-0000-4000-8000-000000000001", "original_client_ip": "10.0.0.5",
+         "directionality": "Originating", "connector_id": "Outbound to Internet", "delivery_priority": "Normal"},
+        {"origin_timestamp_utc": "2024-01-08T10:00:00Z", "sender_address": "bob@example.org",
+         "recipient_status": "eve@gmial.com##Receive, Fail", "message_subject": "hi", "total_bytes": "2000",
+         "message_id": "<e2@example.org>", "network_message_id": "e0000000-0000-4000-8000-000000000002",
+         "directionality": "Originating"},
+        {"origin_timestamp_utc": "2024-01-08T11:00:00Z", "sender_address": "ext@partner.example",
+         "recipient_status": "alice@example.org##Receive, Deliver", "message_subject": "contract",
+         "total_bytes": "9000", "message_id": "<e3@partner.example>",
+         "network_message_id": "e0000000-0000-4000-8000-000000000003", "directionality": "Incoming"},
+        {"origin_timestamp_utc": "2024-01-08T12:00:00Z", "sender_address": "carol@example.org",
+         "recipient_status": "ops@navy.ml##Receive, Defer", "message_subject": "status", "total_bytes": "700",
+         "message_id": "<e4@example.org>", "network_message_id": "e0000000-0000-4000-8000-000000000004",
+         "directionality": "Originating"},
+    ]
+    return quoted_csv(fields, rows)
+
+
+def m365_extended():
+    fields = ("date_time_utc,client_ip,client_hostname,server_ip,server_hostname,source_context,connector_id,"
+              "source,event_id,internal_message_id,message_id,network_message_id,recipient_address,"
+              "recipient_status,total_bytes,recipient_count,related_recipient_address,reference,"
+              "message_subject,sender_address,return_path,message_info,directionality,tenant_id,"
+              "original_client_ip,original_server_ip,custom_data").split(",")
+    n = "f0000000-0000-4000-8000-000000000001"
+    rows = [
+        {"date_time_utc": "2024-01-09T08:00:00.0000000Z", "client_hostname": "ws1", "server_hostname": "AM0PR01MB0001",
+         "source": "SMTP", "event_id": "RECEIVE", "internal_message_id": "5001", "message_id": "<x1@example.org>",
+         "network_message_id": n, "recipient_address": "g.brown@army.ml;x@gmial.com", "total_bytes": "6000",
+         "recipient_count": "2", "message_subject": "kit list", "sender_address": "erin@example.org",
+         "return_path": "erin@example.org", "directionality": "Originating"},
+        {"date_time_utc": "2024-01-09T08:00:02.0000000Z", "server_ip": "198.51.100.8", "server_hostname": "mx.army.ml",
+         "connector_id": "Outbound to Internet", "source": "SMTP", "event_id": "SEND", "internal_message_id": "5001",
+         "message_id": "<x1@example.org>", "network_message_id": n, "recipient_address": "g.brown@army.ml",
+         "recipient_status": "250 2.0.0 OK", "total_bytes": "6000", "sender_address": "erin@example.org",
+         "return_path": "erin@example.org", "directionality": "Originating"},
+        {"date_time_utc": "2024-01-09T08:00:03.0000000Z", "server_hostname": "mx.gmial.com", "source": "SMTP",
+         "event_id": "FAIL", "internal_message_id": "5001", "message_id": "<x1@example.org>", "network_message_id": n,
+         "recipient_address": "x@gmial.com", "recipient_status": "550 5.1.10 RESOLVER.ADR.RecipientNotFound",
+         "total_bytes": "6000", "sender_address": "erin@example.org", "return_path": "erin@example.org",
+         "directionality": "Originating"},
+    ]
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(fields)
+    for r in rows:
+        w.writerow([r.get(f, "") for f in fields])
+    return out.getvalue()
+
+
 def write(path, text, encoding):
     with open(os.path.join(ROOT, path), "wb") as f:
         f.write(text.encode(encoding))
@@ -163,6 +259,10 @@ def main():
     os.makedirs(os.path.join(ROOT, "exchange"), exist_ok=True)
     write("exchange/MSGTRK2024010700-1.LOG", exchange_2016(), "utf-8")
     write("exchange/MSGTRK2010-1.LOG", exchange_2010(), "utf-8")
+    os.makedirs(os.path.join(ROOT, "m365"), exist_ok=True)
+    write("m365/trace-summary-utf16.csv", m365_summary(), "utf-16")  # BOM + LE on this machine
+    write("m365/trace-enhanced.csv", m365_enhanced(), "utf-8-sig")
+    write("m365/trace-extended.csv", m365_extended(), "utf-8")
 
 
 if __name__ == "__main__":

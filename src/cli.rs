@@ -121,8 +121,9 @@ struct ScanArgs {
 
     /// Read every input as this format instead of detecting it: syslog
     /// (Postfix, Sendmail, Exim through syslog), exim (main log), journal
-    /// (journalctl -o json) or exchange (message tracking).
-    #[arg(long, value_name = "FORMAT", value_parser = ["syslog", "exim", "journal", "exchange"])]
+    /// (journalctl -o json), exchange (message tracking) or m365 (message
+    /// trace export).
+    #[arg(long, value_name = "FORMAT", value_parser = ["syslog", "exim", "journal", "exchange", "m365"])]
     format: Option<String>,
 
     /// Lines of one queue ID further apart than this belong to different

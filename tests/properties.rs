@@ -159,6 +159,30 @@ proptest! {
     }
 
     #[test]
+    fn m365_parser_never_panics(header in prop_oneof![
+        Just("\"origin_timestamp_utc\",\"sender_address\",\"recipient_status\",\"total_bytes\",\"network_message_id\",\"directionality\"".to_string()),
+        Just("\"Received\",\"SenderAddress\",\"RecipientAddress\",\"Status\",\"ToIP\",\"Size\",\"MessageTraceId\"".to_string()),
+        Just("date_time_utc,event_id,network_message_id,recipient_address,recipient_status,sender_address".to_string()),
+        ".{0,40}",
+    ], rows in proptest::collection::vec(prop_oneof![
+        "\"?([0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9]{1,2}:[0-9]{2}:[0-9]{2} (AM|PM|XM)|2024-01-0[0-9]T0[0-9]:00:00(\\.[0-9]{0,9})?Z?)\"?,\"?[a-z@.<>]{0,10}\"?,\"?([a-z@.]{0,8}(##[A-Za-z, ]{0,20})?;?){0,3}\"?,\"?[A-Za-z0-9 ]{0,10}\"?,\"?[0-9.]{0,25}\"?,\"?.{0,10}\"?,.{0,20}",
+        ".{0,60}",
+    ], 0..20)) {
+        let mut p = misdirect::parse::m365::M365Parser::new(
+            Clock::new(YearRule::FirstLine(2024), Zone::utc()),
+        );
+        let mut c = Correlator::new(0, DAY, Census::new());
+        p.parse_line(header.as_bytes(), &mut c);
+        for r in &rows {
+            p.parse_line(r.as_bytes(), &mut c);
+        }
+        let (mut census, loose) = c.finish();
+        misdirect::correlate::join::join_fragments(loose, DAY, &mut census);
+        let _ = census.rows();
+        let _ = p.finish();
+    }
+
+    #[test]
     fn exim_parser_never_panics(lines in proptest::collection::vec(prop_oneof![
         exim_line(),
         proptest::collection::vec(any::<u8>(), 0..200),
@@ -190,8 +214,8 @@ proptest! {
     }
 
     #[test]
-    fn reader_never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2000), magic in 0usize..6) {
-        let prefixes: [&[u8]; 6] = [b"", &[0x1f, 0x8b], b"BZh9", &[0xfd, b'7', b'z', b'X', b'Z', 0], &[0x28, 0xb5, 0x2f, 0xfd], b"Jul  7 10:12:01 h postfix/qmgr[1]: "];
+    fn reader_never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2000), magic in 0usize..8) {
+        let prefixes: [&[u8]; 8] = [b"", &[0x1f, 0x8b], b"BZh9", &[0xfd, b'7', b'z', b'X', b'Z', 0], &[0x28, 0xb5, 0x2f, 0xfd], b"Jul  7 10:12:01 h postfix/qmgr[1]: ", &[0xff, 0xfe], &[0xfe, 0xff]];
         let mut data = prefixes[magic].to_vec();
         data.extend(bytes);
         let mut p = parser();

@@ -21,4 +21,6 @@ mod exim;
 mod sendmail;
 // Exchange message tracking end to end.
 mod exchange;
+// Microsoft 365 message trace exports end to end.
+mod m365;
 mod util;

@@ -20,6 +20,7 @@ use std::sync::mpsc;
 use memchr::memchr_iter;
 
 use super::decode::{Compression, Decoder, RawReader};
+use super::utf16::{Order, Utf16ToUtf8};
 
 /// Size of the blocks the decompressor hands to the line splitter.
 pub const BLOCK: usize = 1 << 20;
@@ -44,6 +45,8 @@ pub trait LineHandler {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LineStats {
     pub lines: u64,
+    /// The content was UTF-16 (with a byte order mark) and read as UTF-8.
+    pub utf16: Option<&'static str>,
     /// Whether the content ended without a final newline.
     pub unterminated_last_line: bool,
 }
@@ -124,7 +127,8 @@ pub fn read_lines<R: Read + Send>(
         error,
     } = produced;
     splitter.end(handler);
-    let notes = decoder.notes();
+    let mut notes = decoder.notes();
+    notes.extend(encoding_note(&splitter.stats));
     let (sha256, raw_bytes) = decoder.into_raw().finish()?;
     Ok(ReadReport {
         compression,
@@ -194,6 +198,8 @@ fn read_whole_with(
         splitter.feed(block, handler);
     }
     splitter.end(handler);
+    let mut notes = notes;
+    notes.extend(encoding_note(&splitter.stats));
     Ok(ReadReport {
         compression,
         sha256,
@@ -203,6 +209,15 @@ fn read_whole_with(
         lines: splitter.stats,
         notes,
         error: None,
+    })
+}
+
+/// The manifest's note on a text that was not UTF-8.
+fn encoding_note(stats: &LineStats) -> Option<String> {
+    stats.utf16.map(|e| {
+        format!(
+            "{e} text (byte order mark); read as UTF-8, lines and hashes are of the file as stored"
+        )
     })
 }
 
@@ -281,6 +296,8 @@ fn describe_decode_error(e: &io::Error) -> String {
 
 /// Cuts blocks into lines, carrying a partial line from one block to the next.
 struct Splitter {
+    /// Set when the content starts with a UTF-16 byte order mark.
+    utf16: Option<Utf16ToUtf8>,
     carry: Vec<u8>,
     /// The current line is longer than the limit and is being skipped.
     skipping: bool,
@@ -291,6 +308,7 @@ struct Splitter {
 impl Splitter {
     fn new() -> Splitter {
         Splitter {
+            utf16: None,
             carry: Vec::new(),
             skipping: false,
             started: false,
@@ -299,6 +317,22 @@ impl Splitter {
     }
 
     fn feed(&mut self, block: &[u8], h: &mut dyn LineHandler) {
+        if !self.started {
+            if let Some(order) = Order::sniff(block) {
+                self.stats.utf16 = Some(order.as_str());
+                self.utf16 = Some(Utf16ToUtf8::new(order));
+            }
+        }
+        match self.utf16.take() {
+            None => self.feed_utf8(block, h),
+            Some(mut t) => {
+                self.feed_utf8(t.convert(block, false), h);
+                self.utf16 = Some(t);
+            }
+        }
+    }
+
+    fn feed_utf8(&mut self, block: &[u8], h: &mut dyn LineHandler) {
         if !self.started {
             self.started = true;
             h.begin(block);
@@ -343,6 +377,9 @@ impl Splitter {
     }
 
     fn end(&mut self, h: &mut dyn LineHandler) {
+        if let Some(mut t) = self.utf16.take() {
+            self.feed_utf8(t.convert(&[], true), h);
+        }
         if !self.started {
             self.started = true;
             h.begin(&[]);

@@ -93,11 +93,31 @@ impl Fields {
     }
 }
 
-/// The position of each named column in a header row, by name.
-pub fn column(header: &[&[u8]], name: &str) -> Option<usize> {
-    header
+/// A column name reduced for matching: ASCII lower case, without `_`, `-`,
+/// spaces, quotes and a `(UTC)` suffix, so `origin_timestamp_utc`,
+/// `date-time`, `Date (UTC)` and `SenderAddress` compare by their words.
+pub fn normalize_name(name: &[u8]) -> Vec<u8> {
+    let mut n: Vec<u8> = name
         .iter()
-        .position(|h| h.trim_ascii().eq_ignore_ascii_case(name.as_bytes()))
+        .filter(|c| !matches!(c, b'_' | b'-' | b' ' | b'"'))
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    if n.ends_with(b"(utc)") {
+        n.truncate(n.len() - 5);
+    }
+    n
+}
+
+/// The position of the first column whose name matches one of `aliases`
+/// (given normalised, in order of preference).
+pub fn column_any(header: &[&[u8]], aliases: &[&str]) -> Option<usize> {
+    let names: Vec<Vec<u8>> = header
+        .iter()
+        .map(|h| normalize_name(h.trim_ascii()))
+        .collect();
+    aliases
+        .iter()
+        .find_map(|a| names.iter().position(|n| n == a.as_bytes()))
 }
 
 #[cfg(test)]
@@ -121,6 +141,15 @@ mod tests {
         assert_eq!(fields(""), [""]);
         assert_eq!(fields("a,"), ["a", ""]);
         assert_eq!(fields("\"\""), [""]);
+    }
+
+    #[test]
+    fn names() {
+        let h: Vec<&[u8]> = vec![b"\"Date (UTC)\"", b"Sender_Address", b"date-time"];
+        assert_eq!(column_any(&h, &["senderaddress"]), Some(1));
+        assert_eq!(column_any(&h, &["datetime", "date"]), Some(2));
+        assert_eq!(column_any(&h, &["x", "date"]), Some(0));
+        assert_eq!(column_any(&h, &["recipient"]), None);
     }
 
     #[test]

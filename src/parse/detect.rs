@@ -26,6 +26,8 @@ pub enum Format {
     Journal,
     /// Microsoft Exchange message tracking (`MSGTRK*.LOG`).
     Exchange,
+    /// A Microsoft 365 / Exchange Online message trace export (CSV).
+    M365,
 }
 
 impl Format {
@@ -35,15 +37,17 @@ impl Format {
             Format::Exim => "exim",
             Format::Journal => "journal",
             Format::Exchange => "exchange",
+            Format::M365 => "m365",
         }
     }
 
     /// Every format, for `--format`.
-    pub const ALL: [Format; 4] = [
+    pub const ALL: [Format; 5] = [
         Format::Syslog,
         Format::Exim,
         Format::Journal,
         Format::Exchange,
+        Format::M365,
     ];
 
     pub fn parse(name: &str) -> Option<Format> {
@@ -86,6 +90,10 @@ pub fn detect(head: &[u8]) -> Detection {
         // Exchange's header names the format outright.
         if crate::parse::exchange::looks_like_exchange(line) {
             return Detection::Known(Format::Exchange);
+        }
+        // A message trace export's header row (after PowerShell's `#TYPE`).
+        if seen <= 2 && crate::parse::m365::looks_like_m365(line) {
+            return Detection::Known(Format::M365);
         }
         if crate::parse::journal::looks_like_journal(line) {
             journal += 1;
@@ -178,6 +186,17 @@ mod tests {
     fn exchange_tracking_log() {
         let log = "\u{feff}#Software: Microsoft Exchange Server\r\n#Version: 15.01.2507.035\r\n";
         assert_eq!(detect(log.as_bytes()), Detection::Known(Format::Exchange));
+    }
+
+    #[test]
+    fn m365_trace_exports() {
+        for head in [
+            "\u{feff}\"origin_timestamp_utc\",\"sender_address\",\"recipient_status\",\"message_subject\"\r\n",
+            "#TYPE Deserialized.Microsoft.Exchange.Management.MessageTrace\n\"Received\",\"SenderAddress\",\"RecipientAddress\",\"Status\"\n",
+            "date_time_utc,client_ip,event_id,recipient_address,sender_address\n",
+        ] {
+            assert_eq!(detect(head.as_bytes()), Detection::Known(Format::M365), "{head}");
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@
 
 use memchr::memmem;
 
-use super::csvline::{column, Fields};
+use super::csvline::{column_any, Fields};
 use super::{
     Delivery, Event, EventKind, EventSink, FileFacts, LineParser, Outcome, RelayClass, SkipReason,
     Status,
@@ -53,24 +53,31 @@ struct Columns {
 }
 
 impl Columns {
+    /// Columns from a header's names (`#Fields:` of a tracking log, or the
+    /// header row of a Microsoft 365 extended message trace, whose names
+    /// use `_` and sometimes `_utc`).
+    fn from_names(names: &[&[u8]]) -> Option<Columns> {
+        let c = |aliases: &[&str]| column_any(names, aliases);
+        Some(Columns {
+            time: c(&["datetime", "datetimeutc"])?,
+            server_host: c(&["serverhostname"]),
+            server_ip: c(&["serverip"]),
+            connector: c(&["connectorid"]),
+            event: c(&["eventid"])?,
+            message_id: c(&["messageid"]),
+            network_id: c(&["networkmessageid"]),
+            internal_id: c(&["internalmessageid"]),
+            recipients: c(&["recipientaddress"])?,
+            statuses: c(&["recipientstatus"]),
+            bytes: c(&["totalbytes"]),
+            sender: c(&["senderaddress"]),
+            return_path: c(&["returnpath"]),
+        })
+    }
+
     fn from_header(header: &[u8]) -> Option<Columns> {
         let names: Vec<&[u8]> = header.split(|&c| c == b',').collect();
-        let c = |n: &str| column(&names, n);
-        Some(Columns {
-            time: c("date-time")?,
-            server_host: c("server-hostname"),
-            server_ip: c("server-ip"),
-            connector: c("connector-id"),
-            event: c("event-id")?,
-            message_id: c("message-id"),
-            network_id: c("network-message-id"),
-            internal_id: c("internal-message-id"),
-            recipients: c("recipient-address")?,
-            statuses: c("recipient-status"),
-            bytes: c("total-bytes"),
-            sender: c("sender-address"),
-            return_path: c("return-path"),
-        })
+        Columns::from_names(&names)
     }
 }
 
@@ -92,6 +99,14 @@ pub struct ExchangeParser {
 }
 
 impl ExchangeParser {
+    /// A parser for rows under the header row `names` (Microsoft 365's
+    /// extended message trace); `None` if it lacks the columns needed.
+    pub fn with_columns(clock: Clock, names: &[&[u8]]) -> Option<ExchangeParser> {
+        let mut p = ExchangeParser::new(clock);
+        p.cols = Columns::from_names(names)?;
+        Some(p)
+    }
+
     pub fn new(clock: Clock) -> ExchangeParser {
         ExchangeParser {
             clock,

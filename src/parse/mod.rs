@@ -13,6 +13,7 @@ pub mod detect;
 pub mod exchange;
 pub mod exim;
 pub mod journal;
+pub mod m365;
 pub mod postfix;
 pub mod programs;
 pub mod sendmail;

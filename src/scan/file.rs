@@ -17,6 +17,7 @@ use crate::parse::detect::{detect, Detection, Format, UTF8_BOM};
 use crate::parse::exchange::ExchangeParser;
 use crate::parse::exim::EximParser;
 use crate::parse::journal::JournalParser;
+use crate::parse::m365::M365Parser;
 use crate::parse::syslog::SyslogParser;
 use crate::parse::{LineParser, Outcome, SkipCounts, SkipReason};
 use crate::time::year::date_in_file_name;
@@ -234,6 +235,7 @@ impl LineHandler for Handler<'_> {
                 }
                 Format::Exim => Box::new(EximParser::new(clock)),
                 Format::Exchange => Box::new(ExchangeParser::new(clock)),
+                Format::M365 => Box::new(M365Parser::new(clock)),
                 Format::Journal => {
                     Box::new(JournalParser::new(clock, self.ctx.postfix_names.clone()))
                 }
