@@ -111,3 +111,42 @@ fn journal_export_equals_syslog() {
         assert_eq!(a, b, "{report}");
     }
 }
+
+/// samples/sendmail/maillog was written by a real Sendmail 8.17 on loopback
+/// (scripts/capture-sendmail-samples.sh) with the scripted traffic of the
+/// Postfix and Exim samples plus `sendmail`-command submissions;
+/// expected-domains.csv was counted by scripts/capture/sendmail_expected.py,
+/// independently of misdirect.
+#[test]
+fn real_sendmail_log_counts_match_an_independent_count() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = root().join("samples/sendmail");
+    scan(&[&dir], out.path(), &[], 0);
+    assert_counts(out.path(), &dir.join("expected-domains.csv"));
+    let m = manifest(out.path());
+    assert_eq!(m["maillog"]["programs"], "sendmail");
+    assert_eq!(m["maillog"]["lines_read"], "318");
+    assert_eq!(m["maillog"]["lines_used"], "314");
+    let run = run_json(out.path());
+    // 16 hand-offs of the submission program (not deliveries), 4 refused
+    // recipients, 5 messages given up after their queue lifetime.
+    assert_eq!(run["totals"]["content_filter_hops"], 16);
+    assert_eq!(run["totals"]["rejects"], 4);
+    assert_eq!(run["totals"]["messages_expired"], 5);
+    let lookalikes: std::collections::BTreeMap<String, String> =
+        read_csv(&out.path().join("lookalikes.csv"))
+            .into_iter()
+            .map(|r| (r["domain"].clone(), r["intended"].clone()))
+            .collect();
+    // The same 11 lookalikes as in the Postfix and Exim samples.
+    assert_eq!(lookalikes.len(), 11);
+    for (lookalike, intended) in [
+        ("army.ml", "army.mil"),
+        ("navy.mll", "navy.mil"),
+        ("modgov.uk", "mod.gov.uk"),
+        ("xn--gmil-63d.com", "gmail.com"),
+        ("ausintel.com", "aus.intel.com"),
+    ] {
+        assert_eq!(lookalikes[lookalike], intended, "{lookalike}");
+    }
+}
