@@ -119,6 +119,13 @@ struct ScanArgs {
     #[arg(long = "syslog-name", value_name = "NAME")]
     syslog_names: Vec<String>,
 
+    /// A mail server of the organisation whose own logs are in the input
+    /// (host name, its first label, or IP address); repeatable. Deliveries
+    /// to it are hops inside the organisation, so a message relayed through
+    /// it counts once, where it left.
+    #[arg(long = "internal-relay", value_name = "HOST")]
+    internal_relays: Vec<String>,
+
     /// Read every input as this format instead of detecting it: syslog
     /// (Postfix, Sendmail, Exim through syslog), exim (main log), journal
     /// (journalctl -o json), exchange (message tracking) or m365 (message
@@ -230,6 +237,7 @@ impl Cli {
                     year: a.year,
                     zone,
                     syslog_names: a.syslog_names,
+                    internal_relays: a.internal_relays,
                     format: a.format.as_deref().and_then(Format::parse),
                     join_gap,
                     quiet: a.quiet,

@@ -52,6 +52,8 @@ pub struct ScanConfig {
     pub zone: Zone,
     /// Extra syslog program names that identify Postfix.
     pub syslog_names: Vec<String>,
+    /// The organisation's own relays (`--internal-relay`).
+    pub internal_relays: Vec<String>,
     /// Read every file as this format instead of detecting it.
     pub format: Option<Format>,
     /// Lines of one queue ID further apart than this are different messages.

@@ -316,3 +316,36 @@ fn unsupported_compression_is_named() {
         r.stderr
     );
 }
+
+/// mx1 relays to mx2, mx2 sends out: with `--internal-relay mx2` (its own
+/// log is in the input) each recipient counts once, where it left.
+#[test]
+fn internal_relay_counts_once_where_mail_left() {
+    let twice = tempfile::tempdir().unwrap();
+    scan(&[&data("relays")], twice.path(), &["--year", "2023"], 0);
+    let d = domains_by(twice.path(), "domain");
+    assert_eq!(d["army.ml"]["deliveries_sent"], "2");
+    assert_eq!(d["army.ml"]["messages"], "2");
+
+    let once = tempfile::tempdir().unwrap();
+    scan(
+        &[&data("relays")],
+        once.path(),
+        &["--year", "2023", "--internal-relay", "mx2"],
+        0,
+    );
+    let d = domains_by(once.path(), "domain");
+    for dom in ["army.ml", "army.mil"] {
+        assert_eq!(d[dom]["deliveries_sent"], "1", "{dom}");
+        assert_eq!(d[dom]["messages"], "1", "{dom}");
+        // The size as it left the organisation (mx2's), not mx1's.
+        assert_eq!(d[dom]["bytes_sent"], "4300", "{dom}");
+    }
+    let run = run_json(once.path());
+    assert_eq!(run["totals"]["content_filter_hops"], 2);
+    assert_eq!(run["totals"]["messages"], 1);
+    let events = read_csv(&once.path().join("events.csv"));
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["host"], "mx2");
+    assert_eq!(events[0]["relay"], "mx.army.ml[198.51.100.8]:25");
+}

@@ -10,6 +10,7 @@
 //! in parallel. Messages idle for longer than the join gap are finished
 //! early, so memory is bounded by the messages in flight, not by the file.
 
+pub mod internal;
 pub mod join;
 pub mod message;
 

@@ -8,6 +8,7 @@ use std::fs::File;
 use std::io::{self, Read};
 
 use crate::aggregate::{Census, CensusOptions};
+use crate::correlate::internal::Relabel;
 use crate::correlate::{Correlator, Fragment};
 use crate::input::decode::RawReader;
 use crate::input::discover::describe_io;
@@ -272,7 +273,16 @@ impl LineHandler for Handler<'_> {
             line = line.strip_prefix(UTF8_BOM).unwrap_or(line);
         }
         self.correlator.set_line(number);
-        match parser.parse_line(line, &mut self.correlator) {
+        let outcome = if self.ctx.internal_relays.is_empty() {
+            parser.parse_line(line, &mut self.correlator)
+        } else {
+            let mut sink = Relabel {
+                relays: &self.ctx.internal_relays,
+                inner: &mut self.correlator,
+            };
+            parser.parse_line(line, &mut sink)
+        };
+        match outcome {
             Outcome::Used => self.used += 1,
             // Checked only here: blank lines are rare, and never parse.
             Outcome::Skipped(_) if line.trim_ascii().is_empty() => {

@@ -12,6 +12,7 @@ use std::sync::Mutex;
 
 use crate::aggregate::{Census, CensusOptions, Totals};
 use crate::config::ScanConfig;
+use crate::correlate::internal::InternalRelays;
 use crate::correlate::join::{join_fragments, JoinStats};
 use crate::input::{discover, InputSpec};
 use crate::leak::ledger::{LedgerMode, Spill, Suspects, ANY_ORIGIN};
@@ -29,6 +30,7 @@ pub struct ScanContext {
     pub year: Option<i32>,
     pub zone: Zone,
     pub postfix_names: PostfixNames,
+    pub internal_relays: InternalRelays,
     /// Lines of one queue ID further apart than this are different messages.
     pub gap: Micros,
     /// Decompress on a second thread.
@@ -52,6 +54,7 @@ impl ScanContext {
             year: cfg.year,
             zone: cfg.zone.clone(),
             postfix_names: PostfixNames::new(&cfg.syslog_names),
+            internal_relays: InternalRelays::new(&cfg.internal_relays),
             gap: cfg.join_gap,
             pipeline: cfg.threads > 1,
             format: cfg.format,
