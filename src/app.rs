@@ -34,7 +34,31 @@ pub fn run(command: Command) -> anyhow::Result<Exit> {
         Command::Scan(cfg) => scan(&cfg),
         Command::Match(cfg) => match_domains(&cfg),
         Command::Permute(cfg) => permute(&cfg),
+        Command::Synth(cfg) => synth(&cfg),
     }
+}
+
+/// `misdirect synth`: a synthetic archive and its ground truth.
+fn synth(cfg: &crate::synth::SynthConfig) -> anyhow::Result<Exit> {
+    if cfg.out.exists() && std::fs::read_dir(&cfg.out)?.next().is_some() {
+        anyhow::bail!(
+            "{}: the folder exists and is not empty; give a new folder",
+            cfg.out.display()
+        );
+    }
+    let s = crate::synth::run(cfg)?;
+    println!(
+        "Wrote {} log files ({}) in {}: {} messages, {} recipients, {} misdirected (to {} lookalike domains); ground truth in {}",
+        s.files,
+        crate::report::format::bytes(s.log_bytes),
+        cfg.out.join("logs").display(),
+        crate::report::format::count(s.messages),
+        crate::report::format::count(s.recipients),
+        crate::report::format::count(s.misdirected),
+        s.lookalikes,
+        cfg.out.join("truth").display()
+    );
+    Ok(Exit::Complete)
 }
 
 /// `misdirect match`: one line (or CSV row) per domain.

@@ -32,6 +32,44 @@ enum CliCommand {
     /// List a domain's lookalikes by kind (CSV), for defensive registration
     /// or a blocklist; includes suffix edits such as .mil -> .ml.
     Permute(PermuteArgs),
+    /// Write years of realistic Postfix logs from a simulated organisation
+    /// with known misdirections, and the ground truth beside them.
+    Synth(SynthArgs),
+}
+
+#[derive(Args, Debug)]
+struct SynthArgs {
+    /// Folder to write `logs/` and `truth/` into (must not exist, or be empty).
+    #[arg(short, long, value_name = "DIR")]
+    out: PathBuf,
+    /// Log format to write (only postfix so far).
+    #[arg(long, value_name = "FORMAT", default_value = "postfix", value_parser = ["postfix"])]
+    format: String,
+    /// Years of logs (fractions allowed: 0.1 is about five weeks).
+    #[arg(long, value_name = "N", default_value_t = 1.0)]
+    years: f64,
+    /// First day of the logs.
+    #[arg(long, value_name = "YYYY-MM-DD", default_value = "2021-01-01")]
+    start: String,
+    /// People in the organisation.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    users: usize,
+    /// Messages sent on a working day in the first year (traffic grows 10%
+    /// a year; weekends are quieter).
+    #[arg(long, value_name = "N", default_value_t = 2000.0)]
+    messages_per_day: f64,
+    /// Share of recipients misdirected by a fresh slip.
+    #[arg(long, value_name = "R", default_value_t = 0.002)]
+    typo_rate: f64,
+    /// Wrong addresses saved in an address book, per year.
+    #[arg(long, value_name = "N", default_value_t = 6.0)]
+    sticky_per_year: f64,
+    /// Seed: the same seed and options give the same files.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    seed: u64,
+    /// Days written at once [default: all cores].
+    #[arg(short = 'j', long, value_name = "N")]
+    threads: Option<usize>,
 }
 
 /// What was meant, what is legitimate, and how sure to be.
@@ -259,6 +297,41 @@ impl Cli {
                 targets: a.targets.into_spec()?,
                 csv: a.csv,
             })),
+            CliCommand::Synth(a) => {
+                let start =
+                    crate::time::civil::parse_iso(format!("{}T00:00:00Z", a.start).as_bytes())
+                        .filter(|(c, _, n)| *n == a.start.len() + 10 && c.is_valid())
+                        .map(|(c, _, _)| (c.year, c.month, c.day))
+                        .ok_or_else(|| {
+                            UsageError::Target(format!(
+                                "--start {:?}: give a date YYYY-MM-DD",
+                                a.start
+                            ))
+                        })?;
+                if !(a.years > 0.0 && a.years <= 50.0) {
+                    return Err(UsageError::Target(format!(
+                        "--years {}: give a number of years above 0, at most 50",
+                        a.years
+                    )));
+                }
+                if !(0.0..=1.0).contains(&a.typo_rate) || a.messages_per_day < 0.0 || a.users == 0 {
+                    return Err(UsageError::Target(
+                        "--typo-rate must be within 0..1, --messages-per-day and --users positive"
+                            .into(),
+                    ));
+                }
+                Ok(Command::Synth(crate::synth::SynthConfig {
+                    out: a.out,
+                    days: ((a.years * 365.25).round() as u32).max(1),
+                    start,
+                    users: a.users,
+                    messages_per_day: a.messages_per_day,
+                    typo_rate: a.typo_rate,
+                    sticky_per_year: a.sticky_per_year,
+                    seed: a.seed,
+                    threads: a.threads,
+                }))
+            }
             CliCommand::Permute(a) => {
                 let domain = targets::normalize(&a.domain)
                     .ok_or_else(|| UsageError::Target(format!("{:?} is not a domain", a.domain)))?;

@@ -15,6 +15,7 @@ pub enum Command {
     Scan(Box<ScanConfig>),
     Match(MatchConfig),
     Permute(PermuteConfig),
+    Synth(crate::synth::SynthConfig),
 }
 
 /// Settings of `misdirect match`: classify domains without logs.

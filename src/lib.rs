@@ -4,7 +4,8 @@
 //! [`parse`] turns lines into events, [`correlate`] joins them into
 //! messages, [`aggregate`] counts them, [`report`] writes the results.
 //! [`scan`] runs the stages over many files in parallel; [`app`] ties it to
-//! the command line ([`cli`] -> [`config`]).
+//! the command line ([`cli`] -> [`config`]). [`synth`] makes synthetic
+//! archives with their ground truth, for benchmarks and accuracy tests.
 
 pub mod aggregate;
 pub mod app;
@@ -19,4 +20,5 @@ pub mod parse;
 pub mod progress;
 pub mod report;
 pub mod scan;
+pub mod synth;
 pub mod time;

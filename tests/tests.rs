@@ -23,4 +23,6 @@ mod sendmail;
 mod exchange;
 // Microsoft 365 message trace exports end to end.
 mod m365;
+// Synthetic archives and their ground truth.
+mod synth;
 mod util;
