@@ -29,14 +29,12 @@ case $SIZE in
 esac
 "$M" synth -o "$W/synth" "${ARGS[@]}"
 T=$W/synth/truth
-# The organisation's own list of the domains it writes to (not the neighbours,
-# which it writes to as well but whose lookalikes it does not track).
+# The organisation's own list of the domains it writes to (all of them, the
+# legitimate look-alike neighbours included: it writes to them on purpose).
 python3 - "$T" >"$W/targets.txt" <<'PY'
 import csv, sys, os
-t = sys.argv[1]
-neigh = {r["domain"] for r in csv.DictReader(open(os.path.join(t, "neighbours.csv")))}
-meant = sorted({r["intended"] for r in csv.DictReader(open(os.path.join(t, "lookalikes.csv")))} - neigh)
-print("\n".join(meant))
+rows = csv.DictReader(open(os.path.join(sys.argv[1], "intended.csv")))
+print("\n".join(sorted(r["domain"] for r in rows)))
 PY
 "$M" scan -q -o "$W/inferred" "$W/synth/logs"
 "$M" scan -q -o "$W/listed" --targets "$W/targets.txt" "$W/synth/logs"

@@ -15,7 +15,8 @@
 //!   bytes per intended domain, over all of its lookalikes;
 //! - `truth/lookalikes.csv`: every lookalike with the domain meant, kind,
 //!   behaviour and receiving server; and `truth/neighbours.csv`:
-//!   legitimate look-alike domains written to on purpose (never to flag).
+//!   legitimate look-alike domains written to on purpose (never to flag);
+//!   `truth/intended.csv`: every domain the organisation writes to.
 
 pub mod day;
 pub mod org;
@@ -212,6 +213,11 @@ pub fn run(cfg: &SynthConfig) -> Result<SynthSummary, SynthError> {
         ));
     }
     write("lookalikes.csv", l)?;
+    let mut all = String::from("domain,class\n");
+    for i in &org.intended {
+        all.push_str(&format!("{},{}\n", i.domain, i.class.as_str()));
+    }
+    write("intended.csv", all)?;
     let mut n = String::from("domain\n");
     for i in org.intended.iter().filter(|i| i.class == Class::Neighbour) {
         n.push_str(&i.domain);

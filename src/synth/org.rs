@@ -29,6 +29,18 @@ pub enum Class {
     Neighbour,
 }
 
+impl Class {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Sensitive => "sensitive",
+            Class::Provider => "provider",
+            Class::Partner => "partner",
+            Class::LongTail => "long-tail",
+            Class::Neighbour => "legitimate-neighbour",
+        }
+    }
+}
+
 /// How a lookalike domain answers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Behaviour {
@@ -107,15 +119,32 @@ const LAST: [&str; 24] = [
     "wright", "thompson", "evans", "walker", "white", "roberts", "green", "hall", "wood",
     "jackson", "clarke", "patel", "khan", "lewis", "harris",
 ];
+const SURNAME: [&str; 32] = [
+    "ash", "ber", "cott", "dale", "el", "ford", "gar", "ham", "ing", "kins", "ley", "mor", "ney",
+    "oak", "per", "ridge", "son", "ton", "vell", "wick", "yard", "ald", "bright", "caw", "dun",
+    "ew", "fal", "gil", "hurst", "lan", "mond", "rey",
+];
 const SYLLABLES: [&str; 24] = [
     "nor", "th", "wind", "blue", "stone", "lake", "ver", "dant", "quan", "tum", "aero", "tek",
     "mar", "con", "sol", "ar", "io", "net", "lux", "pro", "gen", "tri", "via", "zen",
 ];
 const TLDS: [&str; 8] = ["com", "net", "co.uk", "de", "fr", "org", "io", "com.au"];
 
+/// A person's local part. Surnames are mostly made of syllables, so, as in
+/// real address books, most local parts are found at one domain only (and
+/// a misdirected one is recognisable by the same person's correct address).
 fn person(rng: &mut Rng) -> String {
     let f = FIRST[rng.usize(..FIRST.len())];
-    let l = LAST[rng.usize(..LAST.len())];
+    let made: String;
+    let l = if rng.u8(..4) == 0 {
+        LAST[rng.usize(..LAST.len())]
+    } else {
+        let n = rng.usize(2..4);
+        made = (0..n)
+            .map(|_| SURNAME[rng.usize(..SURNAME.len())])
+            .collect();
+        &made
+    };
     match rng.u8(..4) {
         0 => format!("{f}.{l}"),
         1 => format!("{}.{l}", &f[..1]),
