@@ -263,6 +263,20 @@ impl Message {
         }
     }
 
+    /// Whether this message's format logs no end and every recipient it has
+    /// has a final outcome (nothing more is expected). A hop is not an end
+    /// here: Exchange logs the rest of the message, on the next server,
+    /// under the same ID.
+    pub fn done_unlogged(&self) -> bool {
+        self.end_unlogged
+            && self.has_arrival()
+            && !self.recipients.is_empty()
+            && self
+                .recipients
+                .iter()
+                .all(|r| r.status.is_final() && r.class != RelayClass::Hop)
+    }
+
     /// The final status of a recipient: a recipient still deferred when its
     /// message expired has expired.
     pub fn final_status(&self, r: &Recipient) -> Status {

@@ -37,6 +37,13 @@ pub struct Fragment {
     pub msg: Message,
 }
 
+/// A message whose format logs no end (Sendmail, Exchange, Microsoft 365)
+/// is finished once every recipient has a final outcome and it has been
+/// quiet this long: its lines are all written within seconds, except retries
+/// of deferred recipients (which keep it open). Without this, such messages
+/// would stay open for the whole join gap and pile up at every file's end.
+pub const QUIET: Micros = 10 * 60 * 1_000_000;
+
 /// Longest queue or message ID kept verbatim in a key; longer IDs (hostile
 /// input) are keyed by a prefix and a hash of the whole.
 const KEY_BYTES: usize = 48;
@@ -238,15 +245,22 @@ impl<S: MessageSink> Correlator<S> {
         }
     }
 
-    /// Finishes messages idle for longer than the gap.
+    /// Finishes messages idle for longer than the gap, and messages whose
+    /// end is never logged once they are done and quiet.
     fn sweep(&mut self) {
         let cutoff = self.now - self.gap;
-        let stale: Vec<(Key, usize)> = self
+        let quiet = self.now - QUIET;
+        let mut stale: Vec<(Key, usize)> = self
             .open
             .iter()
-            .filter(|(_, &slot)| self.slots[slot].last_time < cutoff)
+            .filter(|(_, &slot)| {
+                let m = &self.slots[slot];
+                m.last_time < cutoff || (m.last_time < quiet && m.done_unlogged())
+            })
             .map(|(k, &s)| (*k, s))
             .collect();
+        // Deterministic order of the sink's calls.
+        stale.sort_by_key(|&(_, slot)| self.slots[slot].first_line);
         for (key, slot) in stale {
             self.open.remove(&key);
             self.finish_slot(key.host as usize, slot);
@@ -262,7 +276,10 @@ impl<S: MessageSink> Correlator<S> {
         open.sort_by_key(|&(_, slot)| self.slots[slot].first_line);
         for (key, slot) in open {
             let host = key.host as usize;
-            let recent = self.slots[slot].last_time >= self.hosts[host].last - self.gap;
+            let m = &self.slots[slot];
+            let last = self.hosts[host].last;
+            let recent = m.last_time >= last - self.gap
+                && !(m.done_unlogged() && m.last_time < last - QUIET);
             if recent {
                 let msg = std::mem::take(&mut self.slots[slot]);
                 self.loose.push(Fragment {
@@ -286,7 +303,7 @@ impl<S: MessageSink> EventSink for Correlator<S> {
                 if self.next_sweep != Micros::MIN {
                     self.sweep();
                 }
-                self.next_sweep = self.now.saturating_add(self.gap / 4);
+                self.next_sweep = self.now.saturating_add((self.gap / 4).min(QUIET / 2));
             }
         }
         if let EventKind::Reject { recipient } = e.kind {

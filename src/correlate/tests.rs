@@ -234,3 +234,45 @@ Jul  8 00:00:01 mx1 postfix/qmgr[1]: KKKKK1: removed",
     let d = census.domain("army.ml").unwrap();
     assert_eq!((d.messages, d.deliveries), (2, [1, 0, 1, 0]));
 }
+
+/// Sendmail logs no end of a message: one whose recipients all have a final
+/// outcome is finished once quiet (not held for the whole join gap, nor
+/// kept as a fragment at the file's end); one with a deferred recipient is
+/// kept, and its retry joins it.
+#[test]
+fn messages_without_an_end_line_finish_when_done_and_quiet() {
+    let (census, loose) = correlate(
+        0,
+        "Jul  7 10:00:00 mx1 sm-mta[1]: 36HACD1s000001: from=<a@example.org>, size=100, class=0, nrcpts=1, msgid=<m1@example.org>, relay=ws [10.0.0.5]
+Jul  7 10:00:01 mx1 sm-mta[2]: 36HACD1s000001: to=<x@army.ml>, delay=00:00:01, mailer=esmtp, pri=1, relay=mx. [192.0.2.1], dsn=2.0.0, stat=Sent (ok)
+Jul  7 10:00:05 mx1 sm-mta[1]: 36HACD1s000002: from=<b@example.org>, size=200, class=0, nrcpts=1, msgid=<m2@example.org>, relay=ws [10.0.0.5]
+Jul  7 10:00:06 mx1 sm-mta[2]: 36HACD1s000002: to=<y@navy.ml>, delay=00:00:01, mailer=esmtp, pri=1, relay=mx. [192.0.2.2], dsn=4.0.0, stat=Deferred: Connection refused
+Jul  7 10:20:00 mx1 sm-mta[3]: 36HACD1s000003: from=<c@example.org>, size=300, class=0, nrcpts=1, msgid=<m3@example.org>, relay=ws [10.0.0.5]
+Jul  7 10:20:01 mx1 sm-mta[3]: 36HACD1s000003: to=<z@army.mil>, delay=00:00:01, mailer=esmtp, pri=1, relay=mx. [192.0.2.3], dsn=2.0.0, stat=Sent (ok)
+Jul  7 10:40:00 mx1 sm-mta[4]: 36HACD1s000002: to=<y@navy.ml>, delay=00:40:00, mailer=esmtp, pri=1, relay=mx. [192.0.2.2], dsn=2.0.0, stat=Sent (ok)",
+    );
+    // The first message was finished by the sweep at 10:20 and the third at
+    // the file's end (done, and quiet for 20 minutes); the deferred one
+    // stayed open, took its retry, and is recent at the end of the file (it
+    // may continue in the next).
+    assert_eq!(sent(&census, "army.ml"), 1);
+    assert_eq!(sent(&census, "army.mil"), 1);
+    assert_eq!(census.totals.messages, 2);
+    assert_eq!(loose.len(), 1);
+    let joined = census_of(
+        "Jul  7 10:00:05 mx1 sm-mta[1]: 36HACD1s000002: from=<b@example.org>, size=200, class=0, nrcpts=1, msgid=<m2@example.org>, relay=ws [10.0.0.5]
+Jul  7 10:00:06 mx1 sm-mta[2]: 36HACD1s000002: to=<y@navy.ml>, delay=00:00:01, mailer=esmtp, pri=1, relay=mx. [192.0.2.2], dsn=4.0.0, stat=Deferred: Connection refused
+Jul  7 10:40:00 mx1 sm-mta[4]: 36HACD1s000002: to=<y@navy.ml>, delay=00:40:00, mailer=esmtp, pri=1, relay=mx. [192.0.2.2], dsn=2.0.0, stat=Sent (ok)
+Jul  7 11:40:00 mx1 sm-mta[5]: 36HACD1s000009: from=<d@example.org>, size=1, class=0, nrcpts=0, msgid=<m9@example.org>, relay=ws [10.0.0.5]",
+    );
+    let d = joined.domain("navy.ml").unwrap();
+    assert_eq!(
+        (
+            d.messages,
+            d.deliveries[Status::Sent as usize],
+            d.bytes_sent
+        ),
+        (1, 1, 200)
+    );
+    assert_eq!(joined.totals.deferral_attempts, 1);
+}
