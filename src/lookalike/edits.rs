@@ -23,6 +23,22 @@ pub enum Op {
 /// OSA distance, or `None` if it exceeds `max`. Cheap: a band of width
 /// `2 max + 1` around the diagonal.
 pub fn osa_distance(t: &[u8], o: &[u8], max: u32) -> Option<u32> {
+    // A common prefix and suffix never change the distance, and similar
+    // domains share most of theirs (`company12.example`, `company13.example`):
+    // what is left is a few bytes.
+    let p = t.iter().zip(o).take_while(|(a, b)| a == b).count();
+    let (t, o) = (&t[p..], &o[p..]);
+    let s = t
+        .iter()
+        .rev()
+        .zip(o.iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    osa_banded(&t[..t.len() - s], &o[..o.len() - s], max)
+}
+
+/// The banded OSA distance of `t` and `o` (three rows).
+fn osa_banded(t: &[u8], o: &[u8], max: u32) -> Option<u32> {
     let (n, m) = (t.len(), o.len());
     if n.abs_diff(m) as u32 > max {
         return None;

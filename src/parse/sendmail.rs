@@ -355,8 +355,18 @@ fn strip_angles(b: &[u8]) -> &[u8] {
         .unwrap_or(b)
 }
 
+/// Position of the first `, ` (fields are short: a byte loop beats building
+/// a substring searcher for every field).
 fn find_comma_space(b: &[u8]) -> Option<usize> {
-    memmem::find(b, b", ")
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b',', &b[from..]) {
+        let at = from + i;
+        if b.get(at + 1) == Some(&b' ') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 fn parse_u64(b: &[u8]) -> Option<u64> {

@@ -130,3 +130,19 @@ fn unrelated_and_equal() {
     assert!(classify(Split::new("gmail.com"), "gmail.com").is_none());
     assert!(classify(Split::new("gmail.com"), "").is_none());
 }
+
+proptest::proptest! {
+    /// Dropping the common prefix and suffix never changes the distance
+    /// (small alphabet, so transpositions at the cut are common).
+    #[test]
+    fn affix_stripping_keeps_the_osa_distance(
+        t in "[abc.]{0,10}",
+        o in "[abc.]{0,10}",
+        max in 0u32..4,
+    ) {
+        proptest::prop_assert_eq!(
+            osa_distance(t.as_bytes(), o.as_bytes(), max),
+            super::osa_banded(t.as_bytes(), o.as_bytes(), max)
+        );
+    }
+}
