@@ -96,6 +96,19 @@ fn exchange_line() -> impl Strategy<Value = Vec<u8>> {
     .prop_map(String::into_bytes)
 }
 
+/// Feeds `lines` to `p`, then finishes everything a run would: the file's
+/// correlation, the cross-file join, the census rows and the parser's facts.
+fn run_all<L: AsRef<[u8]>>(p: &mut dyn LineParser, lines: &[L]) {
+    let mut c = Correlator::new(0, DAY, Census::new());
+    for l in lines {
+        p.parse_line(l.as_ref(), &mut c);
+    }
+    let (mut census, loose) = c.finish();
+    misdirect::correlate::join::join_fragments(loose, DAY, &mut census);
+    let _ = census.rows();
+    let _ = p.finish();
+}
+
 struct Lines<'a>(&'a mut SyslogParser, Correlator<Census>);
 
 impl LineHandler for Lines<'_> {
@@ -121,26 +134,13 @@ proptest! {
     #[test]
     fn parser_never_panics_on_postfix_shaped_lines(lines in proptest::collection::vec(postfix_line(), 1..20)) {
         let mut p = parser();
-        let mut c = Correlator::new(0, DAY, Census::new());
-        for l in &lines {
-            p.parse_line(l, &mut c);
-        }
-        let (mut census, loose) = c.finish();
-        misdirect::correlate::join::join_fragments(loose, DAY, &mut census);
-        let _ = census.rows();
+        run_all(&mut p, &lines);
     }
 
     #[test]
     fn sendmail_lines_never_panic(lines in proptest::collection::vec(sendmail_line(), 1..20)) {
         let mut p = parser();
-        let mut c = Correlator::new(0, DAY, Census::new());
-        for l in &lines {
-            p.parse_line(l, &mut c);
-        }
-        let (mut census, loose) = c.finish();
-        misdirect::correlate::join::join_fragments(loose, DAY, &mut census);
-        let _ = census.rows();
-        let _ = p.finish();
+        run_all(&mut p, &lines);
     }
 
     #[test]
@@ -148,14 +148,7 @@ proptest! {
         let mut p = misdirect::parse::exchange::ExchangeParser::new(
             Clock::new(YearRule::FirstLine(2024), Zone::utc()),
         );
-        let mut c = Correlator::new(0, DAY, Census::new());
-        for l in &lines {
-            p.parse_line(l, &mut c);
-        }
-        let (mut census, loose) = c.finish();
-        misdirect::correlate::join::join_fragments(loose, DAY, &mut census);
-        let _ = census.rows();
-        let _ = p.finish();
+        run_all(&mut p, &lines);
     }
 
     #[test]
@@ -171,15 +164,8 @@ proptest! {
         let mut p = misdirect::parse::m365::M365Parser::new(
             Clock::new(YearRule::FirstLine(2024), Zone::utc()),
         );
-        let mut c = Correlator::new(0, DAY, Census::new());
-        p.parse_line(header.as_bytes(), &mut c);
-        for r in &rows {
-            p.parse_line(r.as_bytes(), &mut c);
-        }
-        let (mut census, loose) = c.finish();
-        misdirect::correlate::join::join_fragments(loose, DAY, &mut census);
-        let _ = census.rows();
-        let _ = p.finish();
+        let lines: Vec<&str> = std::iter::once(header.as_str()).chain(rows.iter().map(String::as_str)).collect();
+        run_all(&mut p, &lines);
     }
 
     #[test]
@@ -190,14 +176,7 @@ proptest! {
         let mut p = misdirect::parse::exim::EximParser::new(
             Clock::new(YearRule::FirstLine(2023), Zone::utc()),
         );
-        let mut c = Correlator::new(0, DAY, Census::new());
-        for l in &lines {
-            p.parse_line(l, &mut c);
-        }
-        let (mut census, loose) = c.finish();
-        misdirect::correlate::join::join_fragments(loose, DAY, &mut census);
-        let _ = census.rows();
-        let _ = p.finish();
+        run_all(&mut p, &lines);
     }
 
     #[test]

@@ -127,3 +127,13 @@ pub fn assert_counts(out: &Path, expected_csv: &Path) {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A row of clusters.csv (`rows`, read with [`read_csv`]) by its intended
+/// domain: messages attempted, messages leaked, bytes leaked.
+pub fn cluster_leak(rows: &[BTreeMap<String, String>], intended: &str) -> [String; 3] {
+    let r = rows
+        .iter()
+        .find(|r| r["intended"] == intended)
+        .unwrap_or_else(|| panic!("no cluster for {intended}"));
+    ["messages_attempted", "messages_leaked", "bytes_leaked"].map(|c| r[c].clone())
+}

@@ -359,18 +359,7 @@ impl LineParser for EximParser {
     }
 
     fn finish(&mut self) -> FileFacts {
-        let (first, last) = self.clock.range();
-        FileFacts {
-            first,
-            last,
-            year_rule: None,
-            warnings: Vec::new(),
-            programs: if self.used {
-                vec!["exim".to_string()]
-            } else {
-                Vec::new()
-            },
-        }
+        FileFacts::dated(self.clock.range(), self.used, "exim")
     }
 }
 

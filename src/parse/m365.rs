@@ -376,24 +376,14 @@ impl LineParser for M365Parser {
     }
 
     fn finish(&mut self) -> FileFacts {
-        let (first, last) = match &mut self.mode {
+        let range = match &mut self.mode {
             Mode::Events(p) => {
                 let f = p.finish();
                 (f.first, f.last)
             }
             _ => self.clock.as_ref().map_or((None, None), Clock::range),
         };
-        FileFacts {
-            first,
-            last,
-            year_rule: None,
-            warnings: Vec::new(),
-            programs: if self.used {
-                vec!["m365".to_string()]
-            } else {
-                Vec::new()
-            },
-        }
+        FileFacts::dated(range, self.used, "m365")
     }
 }
 

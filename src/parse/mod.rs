@@ -235,6 +235,38 @@ pub struct FileFacts {
     pub programs: Vec<String>,
 }
 
+impl FileFacts {
+    /// The facts of a format whose stamps carry their year and zone: the
+    /// clock's range, and `program` if any line was used.
+    pub fn dated(range: (Option<Micros>, Option<Micros>), used: bool, program: &str) -> FileFacts {
+        FileFacts {
+            first: range.0,
+            last: range.1,
+            year_rule: None,
+            warnings: Vec::new(),
+            programs: if used {
+                vec![program.to_string()]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
+/// Position of the first `, ` in `b` (fields are short: a byte loop beats
+/// building a substring searcher for every field).
+pub(crate) fn find_comma_space(b: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b',', &b[from..]) {
+        let at = from + i;
+        if b.get(at + 1) == Some(&b' ') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// A log format's line parser, one instance per file.
 pub trait LineParser: Send {
     /// Parses one line (without its line ending) and passes its events to `sink`.

@@ -10,7 +10,10 @@
 use memchr::memmem;
 
 use super::syslog::Header;
-use super::{Delivery, Event, EventKind, EventSink, Outcome, RelayClass, SkipReason, Status};
+use super::{
+    find_comma_space, Delivery, Event, EventKind, EventSink, Outcome, RelayClass, SkipReason,
+    Status,
+};
 
 /// ASCII letters and digits, as a table (a branch-free test per byte).
 static ALNUM: [bool; 256] = {
@@ -241,20 +244,6 @@ fn take_address(b: &[u8]) -> Option<(&[u8], &[u8])> {
         let end = find_comma_space(b).unwrap_or(b.len());
         Some((&b[..end], &b[end..]))
     }
-}
-
-/// Position of the first `, ` (fields are short: a byte loop beats
-/// building a substring searcher for every call).
-fn find_comma_space(b: &[u8]) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = memchr::memchr(b',', &b[from..]) {
-        let at = from + i;
-        if b.get(at + 1) == Some(&b' ') {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
 }
 
 /// Whether a delivery went out, into a mailbox here, or back into the

@@ -23,7 +23,10 @@
 use memchr::memmem;
 
 use super::syslog::Header;
-use super::{Delivery, Event, EventKind, EventSink, Outcome, RelayClass, SkipReason, Status};
+use super::{
+    find_comma_space, Delivery, Event, EventKind, EventSink, Outcome, RelayClass, SkipReason,
+    Status,
+};
 
 /// Whether a syslog program name is Sendmail's.
 pub fn is_sendmail(program: &[u8]) -> bool {
@@ -353,20 +356,6 @@ fn strip_angles(b: &[u8]) -> &[u8] {
     b.strip_prefix(b"<")
         .and_then(|b| b.strip_suffix(b">"))
         .unwrap_or(b)
-}
-
-/// Position of the first `, ` (fields are short: a byte loop beats building
-/// a substring searcher for every field).
-fn find_comma_space(b: &[u8]) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = memchr::memchr(b',', &b[from..]) {
-        let at = from + i;
-        if b.get(at + 1) == Some(&b' ') {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
 }
 
 fn parse_u64(b: &[u8]) -> Option<u64> {
