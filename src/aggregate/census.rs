@@ -421,6 +421,8 @@ impl MessageSink for Census {
             }
         }
         let sender: Option<&[u8]> = msg.sender.map(|_| &sender_key[..]);
+        // Hashed once: for the senders sets and the evidence's histories.
+        let sender_set_key = sender.map(set_key);
         let mut counted = 0u64;
         let mut any_sent = false;
         let mut first_time = Micros::MAX;
@@ -504,8 +506,8 @@ impl MessageSink for Census {
             stats.last_message = serial;
             if new_message {
                 stats.messages += 1;
-                if let Some(s) = sender {
-                    stats.senders.insert(set_key(s));
+                if let Some(k) = sender_set_key {
+                    stats.senders.insert(k);
                 }
             }
             stats.deliveries[status as usize] += 1;
@@ -528,7 +530,9 @@ impl MessageSink for Census {
             }
         }
         if counted > 0 {
-            self.evidence.end(sender, first_time);
+            // The null sender has no history to correct.
+            let known = sender_set_key.filter(|_| sender.is_some_and(|s| !s.is_empty()));
+            self.evidence.end(known, first_time);
         }
         self.sender_scratch = sender_key;
         self.maybe_spill();

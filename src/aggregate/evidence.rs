@@ -14,7 +14,6 @@
 
 use hashbrown::HashMap;
 
-use super::census::set_key;
 use crate::lookalike::related;
 use crate::time::Micros;
 
@@ -34,6 +33,14 @@ fn local_hash(local: &[u8]) -> u64 {
     let mut h = foldhash::fast::FixedState::with_seed(0x6c6f_6361_6c70_6172).build_hasher();
     h.write(local);
     h.finish()
+}
+
+/// Whether two interned domains are related, computed once per pair.
+fn related_cached(cache: &mut Map<(u32, u32), bool>, names: &[Box<[u8]>], a: u32, b: u32) -> bool {
+    let key = (a.min(b), a.max(b));
+    *cache
+        .entry(key)
+        .or_insert_with(|| related(&names[a as usize], &names[b as usize]))
 }
 
 /// One remembered recipient of a sender: when, domain id, local-part hash.
@@ -71,13 +78,7 @@ impl Evidence {
     }
 
     fn is_related(&mut self, a: u32, b: u32) -> bool {
-        let key = (a.min(b), a.max(b));
-        if let Some(&r) = self.related.get(&key) {
-            return r;
-        }
-        let r = related(&self.names[a as usize], &self.names[b as usize]);
-        self.related.insert(key, r);
-        r
+        related_cached(&mut self.related, &self.names, a, b)
     }
 
     /// Starts a message: its recipient domains follow through [`domain`](Self::domain).
@@ -96,8 +97,9 @@ impl Evidence {
         }
     }
 
-    /// Ends a message sent by `sender` (normalised) at `time`.
-    pub fn end(&mut self, sender: Option<&[u8]>, time: Micros) {
+    /// Ends a message sent by `sender` (its census set key; `None` for an
+    /// unknown or null sender) at `time`.
+    pub fn end(&mut self, sender: Option<u128>, time: Micros) {
         let domains = std::mem::take(&mut self.domains);
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         for (i, &(a, _)) in domains.iter().enumerate() {
@@ -111,14 +113,13 @@ impl Evidence {
         for key in pairs {
             *self.co.entry(key).or_default() += 1;
         }
-        if let Some(sender) = sender.filter(|s| !s.is_empty()) {
+        if let Some(sender) = sender {
             self.remember(sender, time, &domains);
         }
         self.domains = domains;
     }
 
-    fn remember(&mut self, sender: &[u8], time: Micros, domains: &[(u32, u64)]) {
-        let sender = set_key(sender);
+    fn remember(&mut self, sender: u128, time: Micros, domains: &[(u32, u64)]) {
         if self.recent.len() >= MAX_SENDERS && !self.recent.contains_key(&sender) {
             self.recent.retain(|_, v| {
                 v.last()
@@ -128,13 +129,17 @@ impl Evidence {
                 self.recent.clear();
             }
         }
-        // Taken out (not removed) so the sender's entry is reused.
-        let mut past = self
-            .recent
-            .get_mut(&sender)
-            .map(std::mem::take)
-            .unwrap_or_default();
-        for &(t, prev, prev_local) in &past {
+        // One look-up of the sender; the relatedness cache is a field of its
+        // own, so it can be used while the sender's history is borrowed.
+        let Evidence {
+            recent,
+            related,
+            names,
+            corrections,
+            ..
+        } = self;
+        let past = recent.entry(sender).or_default();
+        for &(t, prev, prev_local) in past.iter() {
             if (time - t).abs() > CORRECTION_WINDOW {
                 continue;
             }
@@ -142,10 +147,10 @@ impl Evidence {
                 if d != prev
                     && local == prev_local
                     && !domains.iter().any(|&(x, _)| x == prev)
-                    && self.is_related(prev, d)
+                    && related_cached(related, names, prev, d)
                 {
                     let key = if t <= time { (prev, d) } else { (d, prev) };
-                    *self.corrections.entry(key).or_default() += 1;
+                    *corrections.entry(key).or_default() += 1;
                 }
             }
         }
@@ -155,7 +160,6 @@ impl Evidence {
             }
             past.push((time, d, local));
         }
-        self.recent.insert(sender, past);
     }
 
     fn id(&self, d: &str) -> Option<u32> {
@@ -211,7 +215,10 @@ mod tests {
             let (local, domain) = d.split_once('@').unwrap_or(("john", d));
             e.recipient(domain.as_bytes(), local.as_bytes());
         }
-        e.end(Some(sender.as_bytes()), minute * 60_000_000);
+        e.end(
+            Some(crate::aggregate::census::set_key(sender.as_bytes())),
+            minute * 60_000_000,
+        );
     }
 
     #[test]
