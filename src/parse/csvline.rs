@@ -111,13 +111,29 @@ pub fn normalize_name(name: &[u8]) -> Vec<u8> {
 /// The position of the first column whose name matches one of `aliases`
 /// (given normalised, in order of preference).
 pub fn column_any(header: &[&[u8]], aliases: &[&str]) -> Option<usize> {
-    let names: Vec<Vec<u8>> = header
-        .iter()
-        .map(|h| normalize_name(h.trim_ascii()))
-        .collect();
-    aliases
-        .iter()
-        .find_map(|a| names.iter().position(|n| n == a.as_bytes()))
+    Names::new(header).find(aliases)
+}
+
+/// A header's column names, normalised once for several look-ups.
+pub struct Names(Vec<Vec<u8>>);
+
+impl Names {
+    pub fn new(header: &[&[u8]]) -> Names {
+        Names(
+            header
+                .iter()
+                .map(|h| normalize_name(h.trim_ascii()))
+                .collect(),
+        )
+    }
+
+    /// The first column matching one of `aliases` (normalised, in order of
+    /// preference).
+    pub fn find(&self, aliases: &[&str]) -> Option<usize> {
+        aliases
+            .iter()
+            .find_map(|a| self.0.iter().position(|n| n == a.as_bytes()))
+    }
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@
 
 use memchr::memmem;
 
-use super::csvline::{column_any, Fields};
+use super::csvline::{Fields, Names};
 use super::{
     Delivery, Event, EventKind, EventSink, FileFacts, LineParser, Outcome, RelayClass, SkipReason,
     Status,
@@ -57,7 +57,8 @@ impl Columns {
     /// header row of a Microsoft 365 extended message trace, whose names
     /// use `_` and sometimes `_utc`).
     fn from_names(names: &[&[u8]]) -> Option<Columns> {
-        let c = |aliases: &[&str]| column_any(names, aliases);
+        let names = Names::new(names);
+        let c = |aliases: &[&str]| names.find(aliases);
         Some(Columns {
             time: c(&["datetime", "datetimeutc"])?,
             server_host: c(&["serverhostname"]),

@@ -22,7 +22,7 @@
 //! the recipient is in the sender's domain (a mailbox here; a summary
 //! export does not say which messages came from outside).
 
-use super::csvline::{column_any, Fields};
+use super::csvline::{column_any, Fields, Names};
 use super::exchange::ExchangeParser;
 use super::{
     Delivery, Event, EventKind, EventSink, FileFacts, LineParser, Outcome, RelayClass, SkipReason,
@@ -73,7 +73,8 @@ struct Columns {
 
 impl Columns {
     fn from_names(names: &[&[u8]]) -> Option<Columns> {
-        let c = |a: &[&str]| column_any(names, a);
+        let names = Names::new(names);
+        let c = |a: &[&str]| names.find(a);
         let cols = Columns {
             time: c(TIME)?,
             sender: c(&["senderaddress", "sender"])?,
