@@ -11,10 +11,10 @@ deliveries_deferred, deliveries_expired, bytes_sent, senders.
 
 Usage: exim_expected.py MAINLOG
 """
-import csv
 import re
 import sys
-from collections import defaultdict
+
+from domain_table import write_expected
 
 LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [+-]\d{4})? (?:\[\d+\] )?"
@@ -55,26 +55,7 @@ def main(path):
             if status == "deferred" and outcome.get(key) in ("sent", "bounced", "expired"):
                 continue
             outcome[key] = status
-    dom = defaultdict(lambda: {"messages": set(), "recipients": set(), "sent": 0,
-                               "bounced": 0, "deferred": 0, "expired": 0, "bytes": set(),
-                               "senders": set()})
-    for (mid, addr), status in outcome.items():
-        local, _, domain = addr.rpartition("@")
-        d = dom[domain]
-        d["messages"].add(mid)
-        d["recipients"].add(local)
-        d[status] += 1
-        if status == "sent":
-            d["bytes"].add(mid)
-        if mid in sender:
-            d["senders"].add(sender[mid])
-    w = csv.writer(sys.stdout, lineterminator="\n")
-    w.writerow(["domain", "messages", "recipients", "deliveries_sent", "deliveries_bounced",
-                "deliveries_deferred", "deliveries_expired", "bytes_sent", "senders"])
-    rows = sorted(dom.items(), key=lambda kv: (-len(kv[1]["messages"]), kv[0]))
-    for domain, d in rows:
-        w.writerow([domain, len(d["messages"]), len(d["recipients"]), d["sent"], d["bounced"],
-                    d["deferred"], d["expired"], sum(size.get(m, 0) for m in d["bytes"]), len(d["senders"])])
+    write_expected(outcome, sender, size)
     return 0
 
 

@@ -34,10 +34,10 @@ The rules, one queue ID being one message:
 Usage: sendmail_expected.py [--bare-domain DOMAIN] MAILLOG
 """
 import argparse
-import csv
 import re
 import sys
-from collections import defaultdict
+
+from domain_table import write_expected
 
 LINE = re.compile(
     r"^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ (?P<prog>[^\s\[:]+)(?:\[\d+\])?: "
@@ -143,27 +143,7 @@ def main():
         if status == "deferred" and key[0] in expired_qids:
             outcome[key] = "expired"
 
-    dom = defaultdict(lambda: {"messages": set(), "recipients": set(), "sent": 0,
-                               "bounced": 0, "deferred": 0, "expired": 0, "bytes": set(),
-                               "senders": set()})
-    for (qid, addr), status in outcome.items():
-        local, _, domain = addr.rpartition("@")
-        d = dom[domain]
-        d["messages"].add(qid)
-        d["recipients"].add(local)
-        d[status] += 1
-        if status == "sent":
-            d["bytes"].add(qid)
-        if qid in sender:
-            d["senders"].add(sender[qid])
-    w = csv.writer(sys.stdout, lineterminator="\n")
-    w.writerow(["domain", "messages", "recipients", "deliveries_sent", "deliveries_bounced",
-                "deliveries_deferred", "deliveries_expired", "bytes_sent", "senders"])
-    rows = sorted(dom.items(), key=lambda kv: (-len(kv[1]["messages"]), kv[0]))
-    for domain, d in rows:
-        w.writerow([domain, len(d["messages"]), len(d["recipients"]), d["sent"], d["bounced"],
-                    d["deferred"], d["expired"], sum(size.get(q, 0) for q in d["bytes"]),
-                    len(d["senders"])])
+    write_expected(outcome, sender, size)
     return 0
 
 
