@@ -22,19 +22,15 @@ fn exchange_tracking_counts_and_leaks() {
     assert_eq!(m["MSGTRK2010-1.LOG"]["lines_used"], "2");
 
     let d = domains_by(out.path(), "domain");
-    let row = |dom: &str| -> Vec<String> {
-        [
-            "messages",
-            "recipients",
-            "deliveries_sent",
-            "deliveries_bounced",
-            "bytes_sent",
-            "senders",
-        ]
-        .iter()
-        .map(|c| d[dom][*c].clone())
-        .collect()
-    };
+    let cols = [
+        "messages",
+        "recipients",
+        "deliveries_sent",
+        "deliveries_bounced",
+        "bytes_sent",
+        "senders",
+    ];
+    let row = |dom: &str| cells(&d, dom, &cols);
     // Message A crossed mbx1 and edge1 (an intra-organisation hop, then
     // out): each recipient counts once, at the size the organisation
     // received. Message B's army.ml recipient was deferred, then sent.

@@ -17,9 +17,7 @@ fn exim_mainlog_counts_and_leaks() {
     assert_eq!(m["mainlog.1.gz"]["status"], "duplicate");
 
     let d = domains_by(out.path(), "domain");
-    let row = |dom: &str, cols: &[&str]| -> Vec<String> {
-        cols.iter().map(|c| d[dom][*c].clone()).collect()
-    };
+    let row = |dom: &str, cols: &[&str]| cells(&d, dom, cols);
     let cols = [
         "messages",
         "recipients",

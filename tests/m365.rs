@@ -8,18 +8,19 @@ use crate::util::*;
 type Rows = std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>;
 
 fn row(d: &Rows, dom: &str) -> Vec<String> {
-    [
-        "messages",
-        "recipients",
-        "deliveries_sent",
-        "deliveries_bounced",
-        "deliveries_deferred",
-        "bytes_sent",
-        "senders",
-    ]
-    .iter()
-    .map(|c| d[dom][*c].clone())
-    .collect()
+    cells(
+        d,
+        dom,
+        &[
+            "messages",
+            "recipients",
+            "deliveries_sent",
+            "deliveries_bounced",
+            "deliveries_deferred",
+            "bytes_sent",
+            "senders",
+        ],
+    )
 }
 
 #[test]

@@ -19,20 +19,16 @@ fn sendmail_counts_and_leaks() {
     assert_eq!(m["maillog"]["skipped_informational"], "3");
 
     let d = domains_by(out.path(), "domain");
-    let row = |dom: &str| -> Vec<String> {
-        [
-            "messages",
-            "recipients",
-            "deliveries_sent",
-            "deliveries_bounced",
-            "deliveries_expired",
-            "bytes_sent",
-            "senders",
-        ]
-        .iter()
-        .map(|c| d[dom][*c].clone())
-        .collect()
-    };
+    let cols = [
+        "messages",
+        "recipients",
+        "deliveries_sent",
+        "deliveries_bounced",
+        "deliveries_expired",
+        "bytes_sent",
+        "senders",
+    ];
+    let row = |dom: &str| cells(&d, dom, &cols);
     // The submission program's hand-off (mailer=relay to 127.0.0.1) is
     // not a delivery: alice's message counts once, as the MTA sent it.
     assert_eq!(row("army.ml"), ["3", "4", "4", "0", "0", "10500", "3"]);

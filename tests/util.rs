@@ -137,3 +137,13 @@ pub fn cluster_leak(rows: &[BTreeMap<String, String>], intended: &str) -> [Strin
         .unwrap_or_else(|| panic!("no cluster for {intended}"));
     ["messages_attempted", "messages_leaked", "bytes_leaked"].map(|c| r[c].clone())
 }
+
+/// The cells `cols` of the row keyed `key` (as read by [`domains_by`]).
+pub fn cells(
+    rows: &BTreeMap<String, BTreeMap<String, String>>,
+    key: &str,
+    cols: &[&str],
+) -> Vec<String> {
+    let row = rows.get(key).unwrap_or_else(|| panic!("no row {key:?}"));
+    cols.iter().map(|c| row[*c].clone()).collect()
+}
