@@ -2,7 +2,9 @@
 # eval.sh - accuracy of misdirect against the ground truth of a synthetic archive.
 #
 # USAGE
-#   scripts/eval.sh [small|full]      (default small: seconds; full: a year, minutes)
+#   scripts/eval.sh [small|full] [FORMAT]
+#   (default small: seconds; full: a year, minutes. FORMAT: a format of
+#   `misdirect synth --format`, default postfix; mixed: all of them)
 #   MISDIRECT=path/to/misdirect picks the binary (default
 #   ${CARGO_TARGET_DIR:-target}/release/misdirect).
 #
@@ -20,6 +22,7 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 M=${MISDIRECT:-${CARGO_TARGET_DIR:-$REPO/target}/release/misdirect}
 SIZE=${1:-small}
+FORMAT=${2:-postfix}
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 case $SIZE in
@@ -27,7 +30,7 @@ case $SIZE in
   full) ARGS=(--years 1 --users 400 --messages-per-day 4000 --typo-rate 0.002 --seed 11) ;;
   *) echo "usage: $0 [small|full]" >&2; exit 2 ;;
 esac
-"$M" synth -o "$W/synth" "${ARGS[@]}"
+"$M" synth -o "$W/synth" --format "$FORMAT" "${ARGS[@]}"
 T=$W/synth/truth
 # The organisation's own list of the domains it writes to (all of them, the
 # legitimate look-alike neighbours included: it writes to them on purpose).
@@ -39,8 +42,8 @@ PY
 "$M" scan -q -o "$W/inferred" "$W/synth/logs"
 "$M" scan -q -o "$W/listed" --targets "$W/targets.txt" "$W/synth/logs"
 status=0
-python3 "$REPO/scripts/eval.py" "$T" "$W/inferred" --label "no target list" \
+python3 "$REPO/scripts/eval.py" "$T" "$W/inferred" --label "$FORMAT, no target list" \
   --min-recall 0.95 --min-precision 0.98 || status=1
-python3 "$REPO/scripts/eval.py" "$T" "$W/listed" --label "with a target list" \
+python3 "$REPO/scripts/eval.py" "$T" "$W/listed" --label "$FORMAT, with a target list" \
   --min-recall 0.99 --min-precision 0.995 || status=1
 exit $status

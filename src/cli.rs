@@ -42,9 +42,19 @@ struct SynthArgs {
     /// Folder to write `logs/` and `truth/` into (must not exist, or be empty).
     #[arg(short, long, value_name = "DIR")]
     out: PathBuf,
-    /// Log format to write (only postfix so far).
-    #[arg(long, value_name = "FORMAT", default_value = "postfix", value_parser = ["postfix"])]
+    /// Log format to write; `mixed`: each message in one of the others,
+    /// each format in its own folder.
+    #[arg(long, value_name = "FORMAT", default_value = "postfix",
+          value_parser = ["postfix", "exim", "sendmail", "exchange", "m365", "journald", "mixed"])]
     format: String,
+    /// How often the logs were rotated (Exchange and Microsoft 365 files
+    /// are always one a day).
+    #[arg(long, value_name = "PERIOD", default_value = "daily", value_parser = ["daily", "weekly"])]
+    rotate: String,
+    /// Rotated files named by date (`mail.log-20230718.gz`) or numbered
+    /// (`mail.log.3.gz`, dated by their modification time).
+    #[arg(long, value_name = "STYLE", default_value = "date", value_parser = ["date", "numbered"])]
+    names: String,
     /// Years of logs (fractions allowed: 0.1 is about five weeks).
     #[arg(long, value_name = "N", default_value_t = 1.0)]
     years: f64,
@@ -320,8 +330,17 @@ impl Cli {
                             .into(),
                     ));
                 }
+                let formats = match crate::synth::SynthFormat::parse(&a.format) {
+                    Some(f) => vec![f],
+                    None => crate::synth::SynthFormat::ALL.to_vec(),
+                };
                 Ok(Command::Synth(crate::synth::SynthConfig {
                     out: a.out,
+                    formats,
+                    rotation: crate::synth::Rotation {
+                        period: if a.rotate == "weekly" { 7 } else { 1 },
+                        numbered: a.names == "numbered",
+                    },
                     days: ((a.years * 365.25).round() as u32).max(1),
                     start,
                     users: a.users,

@@ -52,9 +52,11 @@ fn synth_is_deterministic_and_scan_matches_its_truth() {
     for (k, v) in &fa {
         assert!(v == &fb[k], "{k} differs between 1 and 2 threads");
     }
-    // 18 days: gzip, one bzip2 (day 7), the newest plain.
-    assert!(fa.contains_key("logs/mail.log-20210108.bz2"));
+    // 18 days, named by the day they were rotated: gzip, one bzip2 (the
+    // eighth), the last rotated one plain (delaycompress), the live log.
+    assert!(fa.contains_key("logs/mail.log-20210109.bz2"));
     assert!(fa.contains_key("logs/mail.log-20210118"));
+    assert!(fa.contains_key("logs/mail.log"));
 
     let out = tempfile::tempdir().unwrap();
     scan(&[&a.path().join("s/logs")], out.path(), &[], 0);
@@ -145,5 +147,94 @@ fn synth_is_deterministic_and_scan_matches_its_truth() {
         for col in ["messages_attempted", "messages_leaked", "bytes_leaked"] {
             assert_eq!(c[col], e[col], "{} {col}", e["intended"]);
         }
+    }
+}
+
+/// Every format `synth` writes, all of them mixed in one archive, and
+/// weekly rotation with numbered names across a new year: `scan` reports
+/// exactly the truth's per-domain counts and leak clusters.
+#[test]
+fn every_format_and_rotation_matches_its_truth() {
+    let cases: &[(&str, &[&str])] = &[
+        ("exim", &["--format", "exim"]),
+        ("sendmail", &["--format", "sendmail"]),
+        ("exchange", &["--format", "exchange"]),
+        ("m365", &["--format", "m365"]),
+        ("journald", &["--format", "journald"]),
+        ("mixed", &["--format", "mixed"]),
+        (
+            "weekly",
+            &[
+                "--rotate",
+                "weekly",
+                "--names",
+                "numbered",
+                "--start",
+                "2021-12-20",
+            ],
+        ),
+    ];
+    for (name, extra) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let s = dir.path().join("s");
+        let mut args = vec![
+            "synth",
+            "-o",
+            s.to_str().unwrap(),
+            "--years",
+            "0.03",
+            "--users",
+            "30",
+            "--messages-per-day",
+            "150",
+            "--typo-rate",
+            "0.01",
+            "--seed",
+            "5",
+        ];
+        args.extend_from_slice(extra);
+        let r = misdirect(&args);
+        assert_eq!(r.status, 0, "{name}: {}", r.stderr);
+        let out = dir.path().join("out");
+        scan(&[&s.join("logs")], &out, &[], 0);
+        let truth = s.join("truth");
+        // The truth names domains in their ASCII form.
+        let got = domains_by(&out, "domain");
+        let expected = read_csv(&truth.join("expected-domains.csv"));
+        assert_eq!(got.len(), expected.len(), "{name}: domains");
+        for e in &expected {
+            let g = &got[&e["domain"]];
+            for c in COUNT_COLUMNS {
+                assert_eq!(g[c], e[c], "{name}: {} {c}", e["domain"]);
+            }
+        }
+        let clusters: BTreeMap<String, BTreeMap<String, String>> =
+            read_csv(&out.join("clusters.csv"))
+                .into_iter()
+                .map(|r| (r["intended"].clone(), r))
+                .collect();
+        // Clusters found whole (every lookalike of the domain meant was
+        // flagged) must equal the truth exactly.
+        let lookalikes = read_csv(&truth.join("lookalikes.csv"));
+        let found: std::collections::BTreeSet<String> = read_csv(&out.join("lookalikes.csv"))
+            .into_iter()
+            .map(|r| r["domain"].clone())
+            .collect();
+        let mut compared = 0;
+        for e in read_csv(&truth.join("expected-clusters.csv")) {
+            let whole = lookalikes
+                .iter()
+                .filter(|l| l["intended"] == e["intended"] && got.contains_key(&l["domain"]))
+                .all(|l| found.contains(&l["domain"]));
+            if !whole {
+                continue;
+            }
+            let c = &clusters[&e["intended"]];
+            for col in ["messages_attempted", "messages_leaked", "bytes_leaked"] {
+                assert_eq!(c[col], e[col], "{name}: {} {col}", e["intended"]);
+            }
+            compared += 1;
+        }
+        assert!(compared >= 5, "{name}: only {compared} clusters compared");
     }
 }

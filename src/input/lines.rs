@@ -216,7 +216,7 @@ fn read_whole_with(
 fn encoding_note(stats: &LineStats) -> Option<String> {
     stats.utf16.map(|e| {
         format!(
-            "{e} text (byte order mark); read as UTF-8, lines and hashes are of the file as stored"
+            "{e} text (byte order mark), converted to UTF-8 to be read; hashes are of the file as stored"
         )
     })
 }

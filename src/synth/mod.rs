@@ -4,10 +4,11 @@
 //! archive. Deterministic for a seed: the same options give byte-identical
 //! files, whatever the thread count.
 //!
-//! Written today: Postfix logs (one relay, daily rotation, `-YYYYMMDD`
-//! names; gzip mostly, a few bzip2, xz and zstd, the newest file plain).
+//! Formats: Postfix, its journald export, Exim, Sendmail, Exchange message
+//! tracking and Microsoft 365 message traces (`render/`), or all of them
+//! mixed; rotation and names as logrotate leaves them (`files.rs`).
 //! Layout of `--out`:
-//! - `logs/`: the archive;
+//! - `logs/`: the archive (with `mixed`, one folder per format);
 //! - `truth/recipients.csv.gz`: every recipient of every message with the
 //!   domain meant, the kind of slip and its outcome;
 //! - `truth/expected-domains.csv`: the counts domains.csv must have;
@@ -19,7 +20,9 @@
 //!   `truth/intended.csv`: every domain the organisation writes to.
 
 pub mod day;
+pub mod files;
 pub mod org;
+pub mod render;
 pub mod truth;
 
 use std::fs;
@@ -28,15 +31,22 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::time::civil::{civil_from_days, days_from_civil};
+use crate::time::civil::days_from_civil;
 use day::{write_day, Traffic};
+use files::FilePlan;
+pub use files::Rotation;
 use org::{Class, Org};
+pub use render::SynthFormat;
 use truth::{DomainTotals, TRUTH_HEADER};
 
 /// Settings of `misdirect synth`.
 #[derive(Clone, Debug)]
 pub struct SynthConfig {
     pub out: PathBuf,
+    /// Formats to write; more than one: each message in one of them, each
+    /// format in its own folder under `logs/`.
+    pub formats: Vec<SynthFormat>,
+    pub rotation: Rotation,
     pub days: u32,
     /// First day, as (year, month, day).
     pub start: (i32, u8, u8),
@@ -76,10 +86,11 @@ fn io<T>(path: &Path, r: std::io::Result<T>) -> Result<T, SynthError> {
     })
 }
 
-/// Compression of day `index` of `days`: mostly gzip, a few of the others,
-/// the newest plain (as logrotate with `delaycompress` leaves it).
-fn compression(index: u32, days: u32) -> &'static str {
-    if index + 1 == days {
+/// Compression of file `index` of `files`: mostly gzip, a few of the
+/// others, the two newest plain (the live log, and the last rotated one,
+/// as logrotate's `delaycompress` leaves it).
+fn compression(index: u32, files: u32) -> &'static str {
+    if index + 2 >= files {
         ""
     } else {
         match index % 50 {
@@ -119,6 +130,14 @@ pub fn run(cfg: &SynthConfig) -> Result<SynthSummary, SynthError> {
     let truth_dir = cfg.out.join("truth");
     io(&logs, fs::create_dir_all(&logs))?;
     io(&truth_dir, fs::create_dir_all(&truth_dir))?;
+    let dirs: Vec<PathBuf> = if cfg.formats.len() == 1 {
+        vec![logs.clone()]
+    } else {
+        cfg.formats.iter().map(|f| logs.join(f.as_str())).collect()
+    };
+    for d in &dirs {
+        io(d, fs::create_dir_all(d))?;
+    }
     let mut org = Org::new(cfg.seed, cfg.users);
     org.plan_sticky(cfg.seed, cfg.days.max(1), cfg.sticky_per_year);
     let traffic = Traffic {
@@ -128,6 +147,7 @@ pub fn run(cfg: &SynthConfig) -> Result<SynthSummary, SynthError> {
         noise: 0.3,
     };
     let first = days_from_civil(cfg.start.0, cfg.start.1, cfg.start.2);
+    let plan = FilePlan::new(first, cfg.days, cfg.rotation);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads.unwrap_or(0))
         .build()
@@ -148,36 +168,36 @@ pub fn run(cfg: &SynthConfig) -> Result<SynthSummary, SynthError> {
     )?;
     // Days are written in batches, in parallel, and their results taken in
     // order, so memory holds a batch and the output does not depend on the
-    // thread count.
-    let batch = 16u32;
+    // thread count. A file gathers its days' bytes until its last day; the
+    // files a batch completes are compressed in parallel.
+    let mut pending: Vec<Vec<u8>> = cfg.formats.iter().map(|_| Vec::new()).collect();
+    let batch = 28u32;
     let mut start = 0u32;
     while start < cfg.days {
         let end = (start + batch).min(cfg.days);
-        let results: Vec<_> = pool.install(|| {
+        let days: Vec<_> = pool.install(|| {
             (start..end)
                 .into_par_iter()
                 .map(|index| {
-                    let day = first + i64::from(index);
-                    let d = write_day(&org, &traffic, cfg.seed, day, index);
-                    let (y, m, dd) = civil_from_days(day);
-                    let ext = compression(index, cfg.days);
-                    let name = format!("mail.log-{y:04}{m:02}{dd:02}{ext}");
-                    let path = logs.join(&name);
-                    let bytes =
-                        compress(&d.log, ext).and_then(|b| fs::write(&path, &b).map(|_| b.len()));
+                    let day = write_day(
+                        &org,
+                        &traffic,
+                        cfg.seed,
+                        first + i64::from(index),
+                        index,
+                        &cfg.formats,
+                        index >= cfg.days / 2,
+                    );
                     let mut csv = String::new();
-                    for r in &d.truth {
+                    for r in &day.truth {
                         r.csv(&mut csv);
                     }
-                    let truth_gz = compress(csv.as_bytes(), ".gz");
-                    (path, bytes, d, truth_gz)
+                    (day, compress(csv.as_bytes(), ".gz"))
                 })
                 .collect()
         });
-        for (path, bytes, d, truth_gz) in results {
-            let n = io(&path, bytes)?;
-            summary.files += 1;
-            summary.log_bytes += n as u64;
+        let mut jobs = Vec::new();
+        for (index, (d, truth_gz)) in (start..end).zip(days) {
             summary.messages += d.messages;
             summary.recipients += d.truth.len() as u64;
             summary.misdirected += d
@@ -191,9 +211,45 @@ pub fn run(cfg: &SynthConfig) -> Result<SynthSummary, SynthError> {
             )?;
             clusters.add_rows(&d.truth);
             totals.merge(d.totals);
+            for (k, log) in d.logs.into_iter().enumerate() {
+                pending[k].extend_from_slice(&log);
+                if let Some(file) = plan.file_ending(cfg.formats[k], index) {
+                    jobs.push((
+                        dirs[k].join(&file.name),
+                        file,
+                        std::mem::take(&mut pending[k]),
+                    ));
+                }
+            }
+        }
+        let written: Vec<Result<usize, SynthError>> = pool.install(|| {
+            jobs.par_iter()
+                .map(|(path, file, data)| {
+                    let bytes = io(path, compress(data, file.ext))?;
+                    io(path, fs::write(path, &bytes))?;
+                    let f = io(path, fs::File::options().write(true).open(path))?;
+                    io(path, f.set_modified(file.modified))?;
+                    Ok(bytes.len())
+                })
+                .collect()
+        });
+        for n in written {
+            summary.files += 1;
+            summary.log_bytes += n? as u64;
         }
         start = end;
     }
+    write_truth(&truth_dir, &org, &totals, &clusters)?;
+    Ok(summary)
+}
+
+/// The per-domain and per-cluster totals, and the organisation's domains.
+fn write_truth(
+    truth_dir: &Path,
+    org: &Org,
+    totals: &DomainTotals,
+    clusters: &truth::ClusterTotals,
+) -> Result<(), SynthError> {
     let write = |name: &str, text: String| {
         let p = truth_dir.join(name);
         io(&p, fs::write(&p, text))
@@ -224,5 +280,5 @@ pub fn run(cfg: &SynthConfig) -> Result<SynthSummary, SynthError> {
         n.push('\n');
     }
     write("neighbours.csv", n)?;
-    Ok(summary)
+    Ok(())
 }
