@@ -159,6 +159,7 @@ fn event(time: Micros, lookalike: &str, intended: &str, key: u64) -> Event {
         outcome: Outcome::Leaked,
         dsn: "2.0.0".into(),
         relay: format!("mx.{lookalike}[192.0.2.1]:25"),
+        reply: "250 2.0.0 Ok: queued as 4F3B2A1C".into(),
         size: Some(171_233),
         sticky: false,
         message_key: key,
@@ -244,7 +245,9 @@ fn sample() -> LeakReport {
         ("omission".to_string(), 40, 12),
     ];
     kinds.sort();
+    let events = events(first);
     LeakReport {
+        receivers: misdirect::leak::receivers::receivers(&events),
         headline: Headline {
             measures: measures(12_431, 13_526, 1_204, first, last),
             lookalike_domains: 12,
@@ -259,7 +262,7 @@ fn sample() -> LeakReport {
             domains: vec!["corp.example".into(), "corp-mail.example".into()],
             source: "inferred",
         },
-        events: events(first),
+        events,
         clusters: clusters(first, last),
         patterns: patterns(first, last),
         timeline: timeline(),

@@ -25,4 +25,6 @@ mod exchange;
 mod m365;
 // Synthetic archives and their ground truth.
 mod synth;
+// Who received the leaked mail: receiving servers, groups, catch-alls.
+mod receivers;
 mod util;

@@ -9,6 +9,7 @@ pub mod build;
 pub mod ledger;
 pub mod measure;
 pub mod model;
+pub mod receivers;
 pub mod redact;
 
 pub use build::{build, LeakInputs};

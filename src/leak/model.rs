@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::time::Micros;
 
 /// Instants as ISO 8601 UTC in JSON, as in every other report.
-fn iso_time<S: serde::Serializer>(t: &Option<Micros>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn iso_time<S: serde::Serializer>(t: &Option<Micros>, s: S) -> Result<S::Ok, S::Error> {
     match t {
         Some(t) => s.serialize_str(&crate::time::format_utc(*t)),
         None => s.serialize_none(),
@@ -59,6 +59,8 @@ pub struct Event {
     pub outcome: Outcome,
     pub dsn: String,
     pub relay: String,
+    /// The receiving server's reply, as logged.
+    pub reply: String,
     pub size: Option<u64>,
     /// The recipient address is sticky (see [`RecipientRow::sticky`]).
     pub sticky: bool,
@@ -219,6 +221,8 @@ pub struct LeakReport {
     pub recipients: Vec<RecipientRow>,
     /// Misdirected deliveries per kind: (kind, deliveries, leaked).
     pub kinds: Vec<(String, u64, u64)>,
+    /// The servers that accepted leaked mail, most leaked messages first.
+    pub receivers: Vec<super::receivers::ReceiverRow>,
     /// Local parts were replaced by keyed hashes.
     pub redacted: bool,
 }

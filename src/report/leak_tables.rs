@@ -179,6 +179,52 @@ pub fn recipients(r: &LeakReport) -> Table {
 }
 
 /// Every leak table, in the order they are written.
+/// `receivers`: one row per server that accepted leaked mail.
+pub fn receivers(r: &LeakReport) -> Table {
+    let rows = &r.receivers;
+    let mut t = Table::new("receivers");
+    t.push("receiver", strs(rows, |x| x.receiver.clone()));
+    t.push("host", strs(rows, |x| x.host.clone()));
+    t.push("ips", strs(rows, |x| x.ips.join(" ")));
+    t.push("networks", strs(rows, |x| x.networks.join(" ")));
+    t.push("lookalike_count", nums(rows, |x| x.lookalikes.len() as u64));
+    t.push("lookalikes", strs(rows, |x| x.lookalikes.join(" ")));
+    t.push("intended", strs(rows, |x| x.intended.join(" ")));
+    t.push("messages_leaked", nums(rows, |x| x.messages_leaked));
+    t.push("bytes_leaked", nums(rows, |x| x.bytes_leaked));
+    t.push(
+        "leaked_messages_without_size",
+        nums(rows, |x| x.leaked_messages_without_size),
+    );
+    t.push("deliveries_leaked", nums(rows, |x| x.deliveries_leaked));
+    t.push("recipients", nums(rows, |x| x.recipients));
+    t.push(
+        "first_leak",
+        Values::Time(rows.iter().map(|x| x.first_leak).collect()),
+    );
+    t.push(
+        "last_leak",
+        Values::Time(rows.iter().map(|x| x.last_leak).collect()),
+    );
+    t.push("reply", strs(rows, |x| x.reply.clone()));
+    t.push(
+        "catch_all",
+        Values::Bool(
+            rows.iter()
+                .map(|x| !x.catch_all_lookalikes.is_empty())
+                .collect(),
+        ),
+    );
+    t.push(
+        "catch_all_lookalikes",
+        strs(rows, |x| x.catch_all_lookalikes.join(" ")),
+    );
+    t.push("group", nums(rows, |x| u64::from(x.group)));
+    t.push("group_receivers", nums(rows, |x| x.group_receivers));
+    t.push("group_lookalikes", nums(rows, |x| x.group_lookalikes));
+    t
+}
+
 pub fn all(r: &LeakReport) -> Vec<Table> {
     vec![
         clusters(r),
@@ -187,5 +233,6 @@ pub fn all(r: &LeakReport) -> Vec<Table> {
         timeline(r),
         senders(r),
         recipients(r),
+        receivers(r),
     ]
 }

@@ -14,6 +14,7 @@
 
 mod charts;
 pub(crate) mod escape;
+mod receivers;
 mod tables;
 
 #[cfg(test)]
@@ -78,6 +79,7 @@ pub fn render(report: &LeakReport, ctx: &HtmlContext) -> String {
     page.push_str(&tables::patterns(report, top_n));
     page.push_str(&tables::senders(report, top_n));
     page.push_str(&tables::sticky_recipients(report, top_n));
+    page.push_str(&receivers::receivers(report, top_n));
     page.push_str("</main>\n</body>\n</html>\n");
     page
 }

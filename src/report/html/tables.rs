@@ -15,17 +15,17 @@ const LIST_ITEMS: usize = 4;
 
 /// A table section: heading, explanation, header row, body rows (already
 /// HTML `<td>`s) and the count of rows left out.
-struct Section<'a> {
-    id: &'a str,
-    title: &'a str,
-    intro: &'a str,
-    heads: &'a [(&'a str, bool)],
-    rows: Vec<String>,
-    total: usize,
-    noun: &'a str,
+pub(super) struct Section<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub intro: &'a str,
+    pub heads: &'a [(&'a str, bool)],
+    pub rows: Vec<String>,
+    pub total: usize,
+    pub noun: &'a str,
 }
 
-fn section(s: Section) -> String {
+pub(super) fn section(s: Section) -> String {
     let mut out = format!(
         "<section id=\"{}\">\n<h2>{}</h2>\n<p class=\"intro\">{}</p>\n",
         s.id,
@@ -60,19 +60,19 @@ fn section(s: Section) -> String {
     out
 }
 
-fn td(s: &str) -> String {
+pub(super) fn td(s: &str) -> String {
     format!("<td>{}</td>", escape::text(s))
 }
 
-fn td_code(s: &str) -> String {
+pub(super) fn td_code(s: &str) -> String {
     format!("<td><code>{}</code></td>", escape::text(s))
 }
 
-fn td_num(n: u64) -> String {
+pub(super) fn td_num(n: u64) -> String {
     format!("<td class=\"num\">{}</td>", format::count(n))
 }
 
-fn td_bytes(n: u64) -> String {
+pub(super) fn td_bytes(n: u64) -> String {
     format!(
         "<td class=\"num\" title=\"{}\">{}</td>",
         format::exact_bytes(n),
@@ -82,7 +82,7 @@ fn td_bytes(n: u64) -> String {
 
 /// First and last day (UTC) on two lines, which keeps the column narrow;
 /// one day when both are the same.
-fn td_span(first: Option<i64>, last: Option<i64>) -> String {
+pub(super) fn td_span(first: Option<i64>, last: Option<i64>) -> String {
     let (a, b) = (format::opt_day(first), format::opt_day(last));
     if a == b {
         return format!("<td class=\"dates\">{}</td>", escape::text(&a));
@@ -95,7 +95,7 @@ fn td_span(first: Option<i64>, last: Option<i64>) -> String {
 }
 
 /// Up to [`LIST_ITEMS`] names as code, then `and N more`.
-fn td_list(items: &[String]) -> String {
+pub(super) fn td_list(items: &[String]) -> String {
     let shown: Vec<String> = items
         .iter()
         .take(LIST_ITEMS)

@@ -61,6 +61,7 @@ fn empty() -> LeakReport {
         senders: Vec::new(),
         recipients: Vec::new(),
         kinds: Vec::new(),
+        receivers: Vec::new(),
         redacted: false,
     }
 }
@@ -84,6 +85,7 @@ fn event(lookalike: &str, intended: &str, sender: &str, recipient: &str, key: u6
         outcome: Outcome::Leaked,
         dsn: "2.0.0".into(),
         relay: "mx.army.ml[1.2.3.4]:25".into(),
+        reply: "250 2.0.0 Ok: queued as 4F3B2A1C".into(),
         size: Some(2000),
         sticky: true,
         message_key: key,

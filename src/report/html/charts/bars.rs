@@ -61,6 +61,35 @@ pub(super) fn lookalike_data(report: &LeakReport) -> Option<Bars> {
     })
 }
 
+/// The receiving servers with the most leaked messages, each labelled with
+/// the number of lookalike domains it served.
+pub(super) fn receiver_data(report: &LeakReport) -> Option<Bars> {
+    let rows: Vec<_> = report.receivers.iter().take(MAX_BARS).collect();
+    if rows.is_empty() {
+        return None;
+    }
+    Some(Bars {
+        labels: rows
+            .iter()
+            .map(|r| escape::shorten(&escape::visible(&r.receiver), LABEL_CHARS))
+            .collect(),
+        notes: rows
+            .iter()
+            .map(|r| {
+                let n = r.lookalikes.len();
+                format!(
+                    "{} ({} lookalike{})",
+                    format::count(r.messages_leaked),
+                    n,
+                    if n == 1 { "" } else { "s" }
+                )
+            })
+            .collect(),
+        series: vec![(DARK, rows.iter().map(|r| r.messages_leaked).collect())],
+        x_desc: "leaked messages",
+    })
+}
+
 pub(super) fn kind_data(report: &LeakReport) -> Option<Bars> {
     let mut rows: Vec<&(String, u64, u64)> =
         report.kinds.iter().filter(|(_, d, _)| *d > 0).collect();

@@ -1,6 +1,7 @@
-//! The page's three charts, drawn by plotters into inline SVG strings:
+//! The page's charts, drawn by plotters into inline SVG strings:
 //! leaked messages per month per cluster (stacked bars), the top lookalike
-//! domains by leaked messages, and deliveries per kind.
+//! domains by leaked messages, deliveries per kind, and the receiving
+//! servers by leaked messages.
 //!
 //! It derives the few numbers the charts need from the report (per-month
 //! stacks, per-lookalike distinct messages) but does no layout of its own
@@ -69,6 +70,18 @@ pub fn lookalikes(report: &LeakReport) -> String {
         "Top lookalike domains by leaked messages",
         "Distinct leaked messages per lookalike domain; the intended domain is in brackets.",
         "top lookalike domains by leaked messages",
+        bars.map_or(Ok(None), |b| bars::draw(&b).map(Some)),
+    )
+}
+
+/// The receiving servers with the most leaked messages.
+pub fn receivers(report: &LeakReport) -> String {
+    let bars = bars::receiver_data(report);
+    figure(
+        "chart-receivers",
+        "Top receiving servers by leaked messages",
+        "Distinct leaked messages accepted by each server, with the number of lookalike domains it received for.",
+        "top receiving servers by leaked messages",
         bars.map_or(Ok(None), |b| bars::draw(&b).map(Some)),
     )
 }
