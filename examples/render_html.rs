@@ -160,6 +160,8 @@ fn event(time: Micros, lookalike: &str, intended: &str, key: u64) -> Event {
         dsn: "2.0.0".into(),
         relay: format!("mx.{lookalike}[192.0.2.1]:25"),
         reply: "250 2.0.0 Ok: queued as 4F3B2A1C".into(),
+        subject: String::new(),
+        marking: "(no subject logged)".into(),
         size: Some(171_233),
         sticky: false,
         message_key: key,
@@ -248,6 +250,9 @@ fn sample() -> LeakReport {
     let events = events(first);
     LeakReport {
         receivers: misdirect::leak::receivers::receivers(&events),
+        markings: Vec::new(),
+        subjects_logged: false,
+        subjects_omitted: false,
         headline: Headline {
             measures: measures(12_431, 13_526, 1_204, first, last),
             lookalike_domains: 12,

@@ -393,6 +393,8 @@ fn quantify(
         paths: &paths,
         org_given: &cfg.leak.org_domains,
         redact: cfg.leak.redact.as_ref(),
+        markings: &cfg.leak.markings,
+        no_subjects: cfg.leak.no_subjects,
         logs: (first, last),
     });
     let run = LeakRun {

@@ -226,11 +226,22 @@ struct LeakArgs {
     /// without it a random key is made and printed once.
     #[arg(long, value_name = "KEY", requires = "redact")]
     redact_key: Option<String>,
+    /// Protective markings to look for in subjects, replacing the built-in
+    /// list: one `name<TAB>regex` a line; a message counts under the first
+    /// that matches.
+    #[arg(long, value_name = "FILE")]
+    markings: Option<PathBuf>,
+    /// Leave message subjects out of every report (markings are still
+    /// counted).
+    #[arg(long)]
+    no_subjects: bool,
 }
 
 /// A command line that parsed but makes no sense.
 #[derive(Debug, thiserror::Error)]
 pub enum UsageError {
+    #[error("--markings: {0}")]
+    Markings(String),
     #[error("unknown time zone {0:?}: give an IANA name such as UTC or Europe/London")]
     Zone(String),
     #[error("--threads must be at least 1")]
@@ -438,6 +449,12 @@ impl LeakArgs {
                 Some(k) => RedactKey::given(&k),
                 None => RedactKey::random(),
             }),
+            markings: match &self.markings {
+                Some(p) => crate::leak::markings::Markings::from_file(p)
+                    .map_err(|e| UsageError::Markings(e.to_string()))?,
+                None => Default::default(),
+            },
+            no_subjects: self.no_subjects,
         })
     }
 }

@@ -79,6 +79,10 @@ pub struct LeakOptions {
     pub since: Option<Micros>,
     /// Deliveries at or after this are left out of every count.
     pub until: Option<Micros>,
-    /// Replace local parts by keyed hashes.
+    /// Replace local parts by keyed hashes (and subjects by their markings).
     pub redact: Option<RedactKey>,
+    /// Protective markings looked for in subjects.
+    pub markings: crate::leak::markings::Markings,
+    /// Leave subjects out of every report.
+    pub no_subjects: bool,
 }

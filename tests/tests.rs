@@ -27,4 +27,6 @@ mod m365;
 mod synth;
 // Who received the leaked mail: receiving servers, groups, catch-alls.
 mod receivers;
+// What it was: subjects in every format, protective markings, redaction.
+mod subjects;
 mod util;

@@ -497,6 +497,7 @@ impl MessageSink for Census {
                         relay: msg.bytes(r.relay),
                         dsn: msg.bytes(r.dsn),
                         reply: msg.bytes(r.reply),
+                        subject: msg.subject.map_or(&[][..], |m| msg.bytes(m)),
                     };
                     let delta = stats.ledger.push(&rec, limit);
                     self.held = self.held.saturating_add_signed(delta);

@@ -59,6 +59,8 @@ pub struct Message {
     /// an earlier file).
     pub born: bool,
     pub message_id: Option<Span>,
+    /// Its `Subject:` header, where the logs carry it.
+    pub subject: Option<Span>,
     /// The queue manager returned it to its sender (queue lifetime exceeded).
     pub expired: bool,
     /// The queue manager logged `removed`: nothing more will follow.
@@ -86,6 +88,7 @@ impl Message {
         self.first_line = at;
         self.born = false;
         self.message_id = None;
+        self.subject = None;
         self.expired = false;
         self.removed = false;
         self.end_unlogged = false;
@@ -122,6 +125,13 @@ impl Message {
         self.born = true;
         if let (None, Some(id)) = (self.message_id, message_id) {
             self.message_id = Some(self.push(id));
+        }
+    }
+
+    /// The first subject logged for the message counts.
+    pub fn set_subject(&mut self, subject: &[u8]) {
+        if self.subject.is_none() {
+            self.subject = Some(self.push(subject));
         }
     }
 
@@ -227,6 +237,9 @@ impl Message {
     pub fn absorb(&mut self, later: &Message) {
         if let (None, Some(id)) = (self.message_id, later.message_id) {
             self.message_id = Some(self.push(later.bytes(id)));
+        }
+        if let Some(s) = later.subject {
+            self.set_subject(later.bytes(s));
         }
         if let Some(s) = later.sender {
             self.set_arrival(later.bytes(s), later.size);

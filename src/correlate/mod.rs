@@ -349,6 +349,10 @@ impl<S: MessageSink> EventSink for Correlator<S> {
                 msg.touch(e.time);
                 msg.expired = true;
             }
+            EventKind::Subject(subject) => {
+                msg.touch(e.time);
+                msg.set_subject(subject);
+            }
             EventKind::Removed => {
                 msg.touch(e.time);
                 msg.removed = true;

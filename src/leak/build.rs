@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::ledger::Record;
+use super::markings::{decode_subject, Markings, NO_SUBJECT, UNMARKED};
 use super::measure::{by_leaks, measure_by, Acc};
 use super::model::*;
 use super::redact::RedactKey;
@@ -27,6 +28,9 @@ pub struct LeakInputs<'a> {
     /// `--org-domain`s; empty = infer them.
     pub org_given: &'a [String],
     pub redact: Option<&'a RedactKey>,
+    pub markings: &'a Markings,
+    /// `--no-subjects`: subjects are left out of every report.
+    pub no_subjects: bool,
     /// First and last log line of the run.
     pub logs: (Option<Micros>, Option<Micros>),
 }
@@ -106,8 +110,13 @@ pub fn build(inp: LeakInputs<'_>) -> LeakReport {
     let mut events: Vec<Event> = inp
         .records
         .iter()
-        .filter_map(|(d, r)| Some(event(by_domain.get(d.as_str())?, d, r, inp.paths)))
+        .filter_map(|(d, r)| {
+            let mut e = event(by_domain.get(d.as_str())?, d, r, inp.paths);
+            (e.subject, e.marking) = subject(&r.subject, inp.markings);
+            Some(e)
+        })
         .collect();
+    let subjects_logged = events.iter().any(|e| e.marking != NO_SUBJECT);
     events.sort_by(|a, b| {
         (a.time, &a.file, a.line, &a.recipient).cmp(&(b.time, &b.file, b.line, &b.recipient))
     });
@@ -118,6 +127,13 @@ pub fn build(inp: LeakInputs<'_>) -> LeakReport {
             }
             e.recipient = key.address(&e.recipient);
             e.meant = key.address(&e.meant);
+            // Subjects are personal data: only their marking stays.
+            e.subject = marked(&e.marking);
+        }
+    }
+    if inp.no_subjects {
+        for e in &mut events {
+            e.subject.clear();
         }
     }
     let recipients = recipients(&events);
@@ -166,6 +182,9 @@ pub fn build(inp: LeakInputs<'_>) -> LeakReport {
         timeline: timeline(&events),
         senders,
         kinds: kinds(&events),
+        markings: marking_rows(&events, inp.markings),
+        subjects_logged,
+        subjects_omitted: inp.no_subjects,
         receivers: super::receivers::receivers(&events),
         clusters,
         patterns,
@@ -201,10 +220,66 @@ fn event(f: &Finding, domain: &str, r: &Record, paths: &[String]) -> Event {
         dsn: text(&r.dsn),
         relay: text(&r.relay),
         reply: text(&r.reply),
+        subject: String::new(),
+        marking: String::new(),
         size: r.size,
         sticky: false,
         message_key: r.message_key,
     }
+}
+
+/// A record's subject for display (decoded, then escaped) and its marking.
+fn subject(raw: &[u8], markings: &Markings) -> (String, String) {
+    if raw.is_empty() {
+        return (String::new(), NO_SUBJECT.to_string());
+    }
+    let decoded = decode_subject(raw);
+    let marking = markings.of(&decoded).to_string();
+    (text(decoded.as_bytes()), marking)
+}
+
+/// What a redacted subject shows: its marking, if it has one.
+fn marked(marking: &str) -> String {
+    if marking == NO_SUBJECT || marking == UNMARKED {
+        String::new()
+    } else {
+        format!("[{marking}]")
+    }
+}
+
+/// Messages by marking, in total and per cluster and pattern; markings in
+/// the list's order, then unmarked, then no subject.
+fn marking_rows(events: &[Event], markings: &Markings) -> Vec<MarkingRow> {
+    let rank: HashMap<&str, usize> = markings
+        .names()
+        .chain([UNMARKED, NO_SUBJECT])
+        .enumerate()
+        .map(|(i, n)| (n, i))
+        .collect();
+    type Group = fn(&Event) -> String;
+    let scopes: [(&'static str, Group); 3] = [
+        ("total", |_| String::new()),
+        ("cluster", |e| e.intended.clone()),
+        ("pattern", |e| e.pattern.clone()),
+    ];
+    let mut rows = Vec::new();
+    for (scope, group) in scopes {
+        let mut part: Vec<MarkingRow> = measure_by(events, |e| vec![(group(e), e.marking.clone())])
+            .into_iter()
+            .map(|((group, marking), measures)| MarkingRow {
+                scope,
+                group,
+                marking,
+                measures,
+            })
+            .collect();
+        part.sort_by(|a, b| {
+            let r = |m: &str| rank.get(m).copied().unwrap_or(usize::MAX);
+            (&a.group, r(&a.marking)).cmp(&(&b.group, r(&b.marking)))
+        });
+        rows.extend(part);
+    }
+    rows
 }
 
 fn clusters(events: &[Event], census: &Census) -> Vec<ClusterRow> {

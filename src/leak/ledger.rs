@@ -42,6 +42,9 @@ const MAX_FIELD: usize = 1024;
 /// Longest SMTP reply kept: enough for the status and the server's words
 /// (`250 2.0.0 Ok: queued as ...`); replies are the bulk of a record.
 const MAX_REPLY: usize = 96;
+/// Subjects are kept to this many bytes (Postfix logs at most 200; markings
+/// are at the start or the end of a subject, and a long one keeps its start).
+const MAX_SUBJECT: usize = 256;
 
 /// Marks records that stay valid whatever a file's census dropped later.
 pub const ANY_ORIGIN: u32 = u32::MAX;
@@ -152,6 +155,8 @@ pub struct Record {
     pub relay: Vec<u8>,
     pub dsn: Vec<u8>,
     pub reply: Vec<u8>,
+    /// The message's subject as logged, if the logs carry one.
+    pub subject: Vec<u8>,
 }
 
 /// A delivery to encode, borrowing its strings from the message.
@@ -174,6 +179,7 @@ pub struct RecordRef<'a> {
     pub relay: &'a [u8],
     pub dsn: &'a [u8],
     pub reply: &'a [u8],
+    pub subject: &'a [u8],
 }
 
 impl Record {
@@ -196,6 +202,7 @@ impl Record {
             relay: &self.relay,
             dsn: &self.dsn,
             reply: &self.reply,
+            subject: &self.subject,
         }
     }
 }
@@ -416,6 +423,7 @@ fn encode(r: &RecordRef<'_>, out: &mut Vec<u8>) {
         put_str(out, s);
     }
     put_str(out, &r.reply[..r.reply.len().min(MAX_REPLY)]);
+    put_str(out, &r.subject[..r.subject.len().min(MAX_SUBJECT)]);
 }
 
 struct Cursor<'a> {
@@ -473,6 +481,7 @@ fn decode(c: &mut Cursor<'_>) -> Option<Record> {
         relay: c.string()?,
         dsn: c.string()?,
         reply: c.string()?,
+        subject: c.string()?,
     })
 }
 
@@ -499,6 +508,7 @@ mod tests {
             relay: b"mx.army.ml[192.0.2.9]:25".to_vec(),
             dsn: b"2.0.0".to_vec(),
             reply: vec![b'x'; 5000],
+            subject: vec![b's'; 5000],
         }
     }
 
@@ -512,6 +522,7 @@ mod tests {
         assert_eq!(back.len(), 3);
         let mut want = rec(2);
         want.reply.truncate(MAX_REPLY);
+        want.subject.truncate(MAX_SUBJECT);
         assert_eq!(back[2], want);
     }
 

@@ -7,6 +7,7 @@
 
 pub mod build;
 pub mod ledger;
+pub mod markings;
 pub mod measure;
 pub mod model;
 pub mod receivers;

@@ -61,6 +61,13 @@ pub struct Event {
     pub relay: String,
     /// The receiving server's reply, as logged.
     pub reply: String,
+    /// The message's subject (encoded words decoded; empty when the logs
+    /// carry none, with `--no-subjects`, or, with `--redact`, its marking
+    /// in brackets).
+    pub subject: String,
+    /// The subject's protective marking (`leak::markings`), or
+    /// `(unmarked)`, or `(no subject logged)`.
+    pub marking: String,
     pub size: Option<u64>,
     /// The recipient address is sticky (see [`RecipientRow::sticky`]).
     pub sticky: bool,
@@ -179,6 +186,17 @@ pub struct RecipientRow {
     pub sticky: bool,
 }
 
+/// The messages of one marking in one group.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MarkingRow {
+    /// `total`, `cluster` or `pattern`.
+    pub scope: &'static str,
+    /// The cluster's intended domain or the pattern (empty for `total`).
+    pub group: String,
+    pub marking: String,
+    pub measures: Measures,
+}
+
 /// Where the organisation's own domains came from.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OrgDomains {
@@ -221,6 +239,13 @@ pub struct LeakReport {
     pub recipients: Vec<RecipientRow>,
     /// Misdirected deliveries per kind: (kind, deliveries, leaked).
     pub kinds: Vec<(String, u64, u64)>,
+    /// Leaked and attempted messages by marking: in total, per cluster and
+    /// per pattern.
+    pub markings: Vec<MarkingRow>,
+    /// Whether any message had a subject in the logs.
+    pub subjects_logged: bool,
+    /// `--no-subjects`: no report shows a subject.
+    pub subjects_omitted: bool,
     /// The servers that accepted leaked mail, most leaked messages first.
     pub receivers: Vec<super::receivers::ReceiverRow>,
     /// Local parts were replaced by keyed hashes.

@@ -50,6 +50,7 @@ struct Columns {
     bytes: Option<usize>,
     sender: Option<usize>,
     return_path: Option<usize>,
+    subject: Option<usize>,
 }
 
 impl Columns {
@@ -73,6 +74,7 @@ impl Columns {
             bytes: c(&["totalbytes"]),
             sender: c(&["senderaddress"]),
             return_path: c(&["returnpath"]),
+            subject: c(&["messagesubject"]),
         })
     }
 
@@ -275,6 +277,12 @@ impl LineParser for ExchangeParser {
                     logs_end: false,
                 }));
                 sink.event(&ev(EventKind::Arrival { sender, size }));
+                if let Some(i) = c.subject {
+                    let subject = f.get(line, i, b3);
+                    if !subject.is_empty() {
+                        sink.event(&ev(EventKind::Subject(subject)));
+                    }
+                }
             }
             Kind::Delivery(status, place) => {
                 let class = match place {

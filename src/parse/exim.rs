@@ -114,6 +114,52 @@ fn field<'a>(s: &'a [u8], pat: &[u8]) -> Option<&'a [u8]> {
     Some(&v[..end])
 }
 
+/// The text of a quoted field up to its closing quote, with Exim's escapes
+/// (`\"`, `\\`, `\n`, `\ooo`) undone into `buf` when there are any.
+fn quoted<'a>(s: &'a [u8], buf: &'a mut Vec<u8>) -> &'a [u8] {
+    let mut i = 0;
+    while i < s.len() && s[i] != b'"' && s[i] != b'\\' {
+        i += 1;
+    }
+    if i == s.len() || s[i] == b'"' {
+        return &s[..i];
+    }
+    buf.extend_from_slice(&s[..i]);
+    while i < s.len() && s[i] != b'"' {
+        if s[i] != b'\\' || i + 1 == s.len() {
+            buf.push(s[i]);
+            i += 1;
+            continue;
+        }
+        let c = s[i + 1];
+        let octal = s
+            .get(i + 1..i + 4)
+            .filter(|o| o.iter().all(|d| (b'0'..=b'7').contains(d)));
+        match (c, octal) {
+            (_, Some(o)) => {
+                buf.push(
+                    o.iter()
+                        .fold(0u8, |n, d| n.wrapping_mul(8).wrapping_add(d - b'0')),
+                );
+                i += 4;
+            }
+            (b'n', _) => {
+                buf.push(b'\n');
+                i += 2;
+            }
+            (b't', _) => {
+                buf.push(b'\t');
+                i += 2;
+            }
+            _ => {
+                buf.push(c);
+                i += 2;
+            }
+        }
+    }
+    buf
+}
+
 /// `H=name [ip]` (or `H=[ip]`) as `name[ip]`-ish text: the bytes from `H=`
 /// to the closing bracket.
 fn relay_host(s: &[u8]) -> Option<&[u8]> {
@@ -283,6 +329,12 @@ fn message(id: &[u8], s: &[u8], time: Micros, host: &[u8], sink: &mut dyn EventS
                 logs_end: true,
             }));
             sink.event(&ev(EventKind::Arrival { sender, size }));
+            // `T="..."` with `log_selector = +subject`.
+            if let Some(at) = memmem::find(&rest[end..], b" T=\"") {
+                let mut buf = Vec::new();
+                let subject = quoted(&rest[end + at + 4..], &mut buf);
+                sink.event(&ev(EventKind::Subject(subject)));
+            }
             Outcome::Used
         }
         // A DATA ACL's `discard`: the recipients were dropped, not delivered

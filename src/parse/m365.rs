@@ -69,6 +69,7 @@ struct Columns {
     message_id: Option<usize>,
     direction: Option<usize>,
     to_ip: Option<usize>,
+    subject: Option<usize>,
 }
 
 impl Columns {
@@ -90,6 +91,7 @@ impl Columns {
             message_id: c(&["messageid"]),
             direction: c(&["directionality", "direction"]),
             to_ip: c(&["toip"]),
+            subject: c(&["messagesubject", "subject"]),
         };
         let per_recipient = cols.recipient.is_some() && cols.status.is_some();
         (per_recipient || cols.recipient_status.is_some()).then_some(cols)
@@ -110,7 +112,7 @@ pub struct M365Parser {
     clock: Option<Clock>,
     mode: Mode,
     fields: Fields,
-    bufs: [Vec<u8>; 5],
+    bufs: [Vec<u8>; 6],
     used: bool,
 }
 
@@ -256,7 +258,7 @@ impl M365Parser {
         let Some(id) = c.ids.iter().map(|&i| opt(i)).find(|v| !v.is_empty()) else {
             return Outcome::Skipped(SkipReason::Malformed);
         };
-        let [b0, b1, b2, b3, b4] = &mut self.bufs;
+        let [b0, b1, b2, b3, b4, b5] = &mut self.bufs;
         let sender = f.get(line, c.sender, b0);
         let sender = if sender == b"<>" { &b""[..] } else { sender };
         let size = std::str::from_utf8(opt(c.size))
@@ -282,6 +284,12 @@ impl M365Parser {
             logs_end: false,
         }));
         sink.event(&ev(EventKind::Arrival { sender, size }));
+        if let Some(i) = c.subject {
+            let subject = f.get(line, i, b5);
+            if !subject.is_empty() {
+                sink.event(&ev(EventKind::Subject(subject)));
+            }
+        }
         let direction = opt(c.direction).trim_ascii().to_ascii_lowercase();
         let ip = opt(c.to_ip).trim_ascii();
         let relay = if ip.is_empty() {

@@ -110,6 +110,10 @@ pub enum EventKind<'a> {
     /// A recipient (or a whole message) was refused on arrival; nothing was
     /// queued for it.
     Reject { recipient: Option<&'a [u8]> },
+    /// The message's `Subject:` header, as logged (Postfix `header_checks`
+    /// INFO/WARN lines, Exim's `T=`, Exchange's and Microsoft 365's subject
+    /// columns): raw bytes, possibly with RFC 2047 encoded words.
+    Subject(&'a [u8]),
 }
 
 /// One event, with the message it belongs to.
@@ -337,6 +341,7 @@ pub(crate) mod testutil {
                 ),
                 EventKind::Expired => ("expired".to_string(), None),
                 EventKind::Removed => ("removed".to_string(), None),
+                EventKind::Subject(subject) => (format!("subject {}", s(subject)), None),
                 EventKind::Reject { recipient } => (
                     format!("reject {}", recipient.map(s).unwrap_or_default()),
                     None,

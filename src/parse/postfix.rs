@@ -100,6 +100,10 @@ pub fn parse_message(h: &Header<'_>, daemon: &[u8], sink: &mut dyn EventSink) ->
                 recipient: reject_recipient(body),
             },
         ),
+        Some(b'i' | b'w') if daemon == b"cleanup" => match header_subject(body) {
+            Some(subject) => emit(sink, EventKind::Subject(subject)),
+            None => Outcome::Skipped(SkipReason::Informational),
+        },
         Some(b'm') if body.starts_with(b"milter-reject: ") => emit(
             sink,
             EventKind::Reject {
@@ -108,6 +112,23 @@ pub fn parse_message(h: &Header<'_>, daemon: &[u8], sink: &mut dyn EventSink) ->
         ),
         _ => Outcome::Skipped(SkipReason::Informational),
     }
+}
+
+/// The subject of a `header_checks` INFO or WARN line:
+/// `info: header Subject: TEXT from HOST[IP]; from=<s> to=<r> proto=P helo=<h>`
+/// (Postfix's `cleanup_act_log`; TEXT is cut at 200 bytes).
+fn header_subject(body: &[u8]) -> Option<&[u8]> {
+    let rest = body
+        .strip_prefix(b"info: header ")
+        .or_else(|| body.strip_prefix(b"warning: header "))?;
+    if rest.len() < 9 || !rest[..9].eq_ignore_ascii_case(b"subject: ") {
+        return None;
+    }
+    let text = &rest[9..];
+    // The client part is the last ` from ` before `; from=<`.
+    let end = memmem::rfind(text, b"; from=<")?;
+    let from = memmem::rfind(&text[..end], b" from ")?;
+    Some(&text[..from])
 }
 
 fn parse_noqueue(h: &Header<'_>, rest: &[u8], sink: &mut dyn EventSink) -> Outcome {

@@ -31,6 +31,12 @@ pub struct SummaryJson<'a> {
     pub complete: bool,
     pub by_cluster: Vec<Short<'a>>,
     pub by_pattern: Vec<Short<'a>>,
+    /// Whether the logs carried subjects (markings can be told).
+    pub subjects_logged: bool,
+    /// Misdirected messages by the protective marking of their subject.
+    pub by_marking: Vec<Short<'a>>,
+    /// The servers that accepted leaked mail (receivers.csv has them all).
+    pub top_receivers: Vec<Receiver<'a>>,
     pub definitions: Definitions,
 }
 
@@ -46,6 +52,18 @@ pub struct Short<'a> {
     pub senders_leaked: u64,
     pub first_leak: Option<String>,
     pub last_leak: Option<String>,
+}
+
+/// One receiving server, briefly.
+#[derive(Serialize)]
+pub struct Receiver<'a> {
+    pub receiver: &'a str,
+    pub ips: &'a [String],
+    pub lookalikes: &'a [String],
+    pub messages_leaked: u64,
+    pub bytes_leaked: u64,
+    pub catch_all_lookalikes: &'a [String],
+    pub group: u32,
 }
 
 #[derive(Serialize)]
@@ -107,6 +125,27 @@ pub fn summary<'a>(r: &'a LeakReport, run: &'a LeakRun) -> SummaryJson<'a> {
             .patterns
             .iter()
             .map(|p| short(&p.pattern, &p.lookalikes, &p.measures))
+            .collect(),
+        subjects_logged: r.subjects_logged,
+        by_marking: r
+            .markings
+            .iter()
+            .filter(|m| m.scope == "total")
+            .map(|m| short(&m.marking, &[], &m.measures))
+            .collect(),
+        top_receivers: r
+            .receivers
+            .iter()
+            .take(20)
+            .map(|x| Receiver {
+                receiver: &x.receiver,
+                ips: &x.ips,
+                lookalikes: &x.lookalikes,
+                messages_leaked: x.messages_leaked,
+                bytes_leaked: x.bytes_leaked,
+                catch_all_lookalikes: &x.catch_all_lookalikes,
+                group: x.group,
+            })
             .collect(),
         definitions: Definitions {
             leaked: "a delivery to a lookalike domain accepted by the remote server (status sent)",

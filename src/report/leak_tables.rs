@@ -100,6 +100,23 @@ pub fn events(r: &LeakReport) -> Table {
         "sticky",
         Values::Bool(rows.iter().map(|e| e.sticky).collect()),
     );
+    t.push("reply", strs(rows, |e| e.reply.clone()));
+    if !r.subjects_omitted {
+        t.push("subject", strs(rows, |e| e.subject.clone()));
+    }
+    t.push("marking", strs(rows, |e| e.marking.clone()));
+    t
+}
+
+/// `markings`: leaked and attempted messages per protective marking, in
+/// total, per cluster and per pattern.
+pub fn markings(r: &LeakReport) -> Table {
+    let rows = &r.markings;
+    let mut t = Table::new("markings");
+    t.push("scope", strs(rows, |m| m.scope.to_string()));
+    t.push("group", strs(rows, |m| m.group.clone()));
+    t.push("marking", strs(rows, |m| m.marking.clone()));
+    push_measures(&mut t, rows, |m| &m.measures);
     t
 }
 
@@ -234,5 +251,6 @@ pub fn all(r: &LeakReport) -> Vec<Table> {
         senders(r),
         recipients(r),
         receivers(r),
+        markings(r),
     ]
 }

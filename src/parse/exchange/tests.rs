@@ -110,3 +110,17 @@ fn bad_rows() {
         );
     }
 }
+
+#[test]
+fn receive_rows_carry_the_subject() {
+    let mut p = parser();
+    let header = "#Fields: event-id,date-time,recipient-address,message-id,total-bytes,sender-address,message-subject";
+    collect(&mut p, header.as_bytes());
+    let (_, ev) = collect(&mut p, b"RECEIVE,2024-01-07T09:00:00.000Z,a@army.ml,<m1@example.org>,1234,alice@example.org,\"TLP:AMBER, \"\"weekly\"\"\"");
+    assert_eq!(ev[2].kind, "subject TLP:AMBER, \"weekly\"");
+    let (_, ev) = collect(
+        &mut p,
+        b"RECEIVE,2024-01-07T09:00:01.000Z,a@army.ml,<m2@example.org>,1234,alice@example.org,",
+    );
+    assert_eq!(ev.len(), 2, "no subject, no event");
+}

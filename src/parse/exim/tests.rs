@@ -219,3 +219,28 @@ fn message_ids() {
     assert!(!is_message_id(b"1qLYsX_0001Ab-2C"));
     assert!(!is_message_id(b"exim"));
 }
+
+#[test]
+fn subjects_with_log_selector_subject() {
+    let mut p = parser();
+    let (_, ev) = collect(
+        &mut p,
+        br#"2023-07-17 10:12:01 1qLYsX-0001Ab-2C <= alice@example.org H=(ws) [192.0.2.1] P=esmtp S=1234 id=abc@example.org T="OFFICIAL-SENSITIVE: \"draft\" plan \303\251t\351""#,
+    );
+    assert_eq!(ev.len(), 3);
+    assert_eq!(
+        ev[2].kind,
+        "subject OFFICIAL-SENSITIVE: \"draft\" plan \u{e9}t\u{fffd}"
+    );
+    let (_, ev) = collect(
+        &mut p,
+        br#"2023-07-17 10:12:02 1qLYsY-0001Ab-2C <= bob@example.org H=(ws) [192.0.2.1] P=esmtp S=99 T="Lunch""#,
+    );
+    assert_eq!(ev[2].kind, "subject Lunch");
+    // `T=` of a delivery is the transport, not a subject.
+    let (_, ev) = collect(
+        &mut p,
+        b"2023-07-17 10:12:03 1qLYsY-0001Ab-2C => x@army.ml R=dnslookup T=remote_smtp H=mx.army.ml [192.0.2.9]",
+    );
+    assert!(ev.iter().all(|e| !e.kind.starts_with("subject")));
+}

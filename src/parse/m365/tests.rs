@@ -23,13 +23,14 @@ fn enhanced_summary_rows() {
     assert_eq!(ev[0].queue_id, "net-1");
     assert_eq!(ev[0].kind, "start e1@example.org");
     assert_eq!(ev[1].kind, "arrival sender=alice@example.org size=45000");
-    assert_eq!(ev.len(), 4, "the expanded list is no delivery");
-    let a = ev[2].delivery.as_ref().unwrap();
+    assert_eq!(ev[2].kind, "subject a, b");
+    assert_eq!(ev.len(), 5, "the expanded list is no delivery");
+    let a = ev[3].delivery.as_ref().unwrap();
     assert_eq!(
         (a.to.as_str(), a.status, a.class),
         ("john.smith@army.ml", Status::Sent, RelayClass::Remote)
     );
-    let b = ev[3].delivery.as_ref().unwrap();
+    let b = ev[4].delivery.as_ref().unwrap();
     assert_eq!(
         (b.to.as_str(), b.class),
         ("bob@example.org", RelayClass::Local)
@@ -47,17 +48,18 @@ fn summary_rows_with_us_times() {
     let (o, ev) = collect(&mut p, b"\"1/7/2024 1:30:05 PM\",\"bob@example.org\",\"k.lee@army.ml\",\"x\",\"Failed\",\"\",\"3000\",\"t2\"");
     assert_eq!(o, Outcome::Used);
     assert_eq!(format_utc(ev[0].time), "2024-01-07T13:30:05Z");
-    let d = ev[2].delivery.as_ref().unwrap();
+    let d = ev[3].delivery.as_ref().unwrap();
     assert_eq!((d.status, d.class), (Status::Bounced, RelayClass::None));
     let (_, ev) = collect(&mut p, b"\"1/7/2024 12:05:00 AM\",\"bob@example.org\",\"x@army.ml\",\"x\",\"Delivered\",\"198.51.100.8\",\"3000\",\"t3\"");
     assert_eq!(format_utc(ev[0].time), "2024-01-07T00:05:00Z");
-    let d = ev[2].delivery.as_ref().unwrap();
+    let d = ev[3].delivery.as_ref().unwrap();
     assert_eq!(
         (d.status, d.class, d.relay.as_str()),
         (Status::Sent, RelayClass::Remote, "[198.51.100.8]")
     );
     let (o, ev) = collect(&mut p, b"\"1/7/2024 12:05:00 AM\",\"bob@example.org\",\"x@army.ml\",\"x\",\"Expanded\",\"\",\"3000\",\"t3\"");
-    assert_eq!((o, ev.len()), (Outcome::Used, 2));
+    assert_eq!((o, ev.len()), (Outcome::Used, 3));
+    assert_eq!(ev[2].kind, "subject x");
     assert_eq!(
         collect(&mut p, b"\"1/7/2024 12:05:00 AM\",\"bob@example.org\",\"x@army.ml\",\"x\",\"Weird\",\"\",\"3000\",\"t3\"").0,
         Outcome::Skipped(SkipReason::Malformed)

@@ -171,3 +171,14 @@ fn quoted_local_part_with_angle_bracket() {
     assert_eq!(d.to, "\"a>, relay=x\"@b.c");
     assert_eq!(d.relay, "mx[192.0.2.2]:25");
 }
+
+#[test]
+fn header_checks_subjects() {
+    let (o, ev) = one("Jul  8 17:05:25 mx1 postfix/cleanup[2]: 4F3B2A1C: info: header Subject: SECRET from the lab; budget from ws1.example.org[10.0.0.1]; from=<a@example.org> to=<j@army.ml> proto=ESMTP helo=<ws1>");
+    assert_eq!(o, Outcome::Used);
+    assert_eq!(ev[0].kind, "subject SECRET from the lab; budget");
+    let (_, ev) = one("Jul  8 17:05:25 mx1 postfix/cleanup[2]: 4F3B2A1C: warning: header subject: =?UTF-8?B?VE9QIFNFQ1JFVA==?= from local; from=<root@mx1> to=<j@army.ml>: logged by policy");
+    assert_eq!(ev[0].kind, "subject =?UTF-8?B?VE9QIFNFQ1JFVA==?=");
+    let (o, _) = one("Jul  8 17:05:25 mx1 postfix/cleanup[2]: 4F3B2A1C: info: header X-Mailer: mutt from local; from=<root@mx1> to=<j@army.ml>");
+    assert_eq!(o, Outcome::Skipped(SkipReason::Informational));
+}

@@ -13,6 +13,7 @@
 //! `tables` (the long tables).
 
 mod charts;
+mod contents;
 pub(crate) mod escape;
 mod receivers;
 mod tables;
@@ -80,6 +81,7 @@ pub fn render(report: &LeakReport, ctx: &HtmlContext) -> String {
     page.push_str(&tables::senders(report, top_n));
     page.push_str(&tables::sticky_recipients(report, top_n));
     page.push_str(&receivers::receivers(report, top_n));
+    page.push_str(&contents::markings(report, top_n));
     page.push_str("</main>\n</body>\n</html>\n");
     page
 }

@@ -61,6 +61,9 @@ fn empty() -> LeakReport {
         senders: Vec::new(),
         recipients: Vec::new(),
         kinds: Vec::new(),
+        markings: Vec::new(),
+        subjects_logged: false,
+        subjects_omitted: false,
         receivers: Vec::new(),
         redacted: false,
     }
@@ -86,6 +89,8 @@ fn event(lookalike: &str, intended: &str, sender: &str, recipient: &str, key: u6
         dsn: "2.0.0".into(),
         relay: "mx.army.ml[1.2.3.4]:25".into(),
         reply: "250 2.0.0 Ok: queued as 4F3B2A1C".into(),
+        subject: "OFFICIAL-SENSITIVE: plan".into(),
+        marking: "OFFICIAL-SENSITIVE".into(),
         size: Some(2000),
         sticky: true,
         message_key: key,
