@@ -253,6 +253,7 @@ fn sample() -> LeakReport {
         markings: Vec::new(),
         subjects_logged: false,
         subjects_omitted: false,
+        leaked_without_receiver: 0,
         headline: Headline {
             measures: measures(12_431, 13_526, 1_204, first, last),
             lookalike_domains: 12,

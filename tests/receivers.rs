@@ -140,6 +140,10 @@ fn receivers_groups_and_catch_alls() {
     assert_eq!(get(c, "messages_leaked"), "4");
     assert_eq!(get(c, "bytes_leaked"), "6500");
     assert_eq!(get(c, "reply"), "250 2.0.0 Ok: queued as *");
+    assert_eq!(get(c, "reply_servers"), "1");
+    assert_eq!(get("mx.outlok.com", "reply"), "250 OK");
+    assert_eq!(get("mx.outlok.com", "reply_servers"), "1");
+    assert_eq!(get("mail.ausintel.com", "reply"), "250 2.0.0 Ok");
     assert_eq!(get(c, "catch_all"), "true");
     assert_eq!(get(c, "catch_all_lookalikes"), "army.ml");
     assert_eq!(get(c, "group"), "1", "most leaked messages");

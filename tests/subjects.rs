@@ -106,6 +106,9 @@ fn every_marking_in_every_format() {
     let summary = run_json_summary(&out);
     assert_eq!(summary["subjects_logged"], true);
     assert_eq!(summary["by_marking"][0]["name"], "TOP SECRET");
+    // The Microsoft 365 summary rows name no receiving server.
+    assert_eq!(summary["leaked_without_receiver"], 9);
+    assert_eq!(summary["top_receivers"][0]["messages_leaked"], 12);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("id=\"markings\"") && html.contains("COMMERCIAL IN CONFIDENCE"));
 }

@@ -186,6 +186,7 @@ pub fn build(inp: LeakInputs<'_>) -> LeakReport {
         subjects_logged,
         subjects_omitted: inp.no_subjects,
         receivers: super::receivers::receivers(&events),
+        leaked_without_receiver: super::receivers::leaked_without_receiver(&events),
         clusters,
         patterns,
         recipients,

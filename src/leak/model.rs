@@ -248,6 +248,8 @@ pub struct LeakReport {
     pub subjects_omitted: bool,
     /// The servers that accepted leaked mail, most leaked messages first.
     pub receivers: Vec<super::receivers::ReceiverRow>,
+    /// Leaked messages whose receiving server the logs do not name.
+    pub leaked_without_receiver: u64,
     /// Local parts were replaced by keyed hashes.
     pub redacted: bool,
 }

@@ -16,7 +16,9 @@
 //! organisation's people cannot all exist there.
 //!
 //! Only deliveries the server accepted (leaked) make a receiver; refusals
-//! count only against the catch-all test.
+//! count only against the catch-all test. Each receiver's usual reply is
+//! shown with the number of receivers that give the same one, but replies
+//! do not join groups: every server running the same MTA gives its default.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
@@ -53,6 +55,10 @@ pub struct ReceiverRow {
     pub last_leak: Option<Micros>,
     /// Its most common reply, with queue IDs and addresses blanked.
     pub reply: String,
+    /// Receivers whose most common reply is the same (itself included).
+    /// Shown, not used for grouping: unrelated servers running the same
+    /// MTA share its default reply.
+    pub reply_servers: u64,
     /// Of its lookalikes, those that are catch-alls.
     pub catch_all_lookalikes: Vec<String>,
     /// Infrastructure group (1 = the group with the most leaked messages).
@@ -161,6 +167,17 @@ pub fn catch_alls(events: &[Event]) -> BTreeSet<String> {
         .collect()
 }
 
+/// Distinct leaked messages with a delivery whose server the logs do not
+/// name (a Microsoft 365 summary trace, a relay of `none`).
+pub fn leaked_without_receiver(events: &[Event]) -> u64 {
+    let keys: std::collections::HashSet<u64> = events
+        .iter()
+        .filter(|e| e.outcome == Outcome::Leaked && parse_relay(&e.relay).is_none())
+        .map(|e| e.message_key)
+        .collect();
+    keys.len() as u64
+}
+
 /// The receivers of the leaked deliveries, most leaked messages first.
 pub fn receivers(events: &[Event]) -> Vec<ReceiverRow> {
     let catch_all = catch_alls(events);
@@ -221,6 +238,7 @@ pub fn receivers(events: &[Event]) -> Vec<ReceiverRow> {
                 first_leak: a.first,
                 last_leak: a.last,
                 reply,
+                reply_servers: 0,
                 group: 0,
                 group_receivers: 0,
                 group_lookalikes: 0,
@@ -232,6 +250,13 @@ pub fn receivers(events: &[Event]) -> Vec<ReceiverRow> {
             .cmp(&(a.messages_leaked, a.deliveries_leaked))
             .then_with(|| a.receiver.cmp(&b.receiver))
     });
+    let mut same: HashMap<String, u64> = HashMap::new();
+    for r in &rows {
+        *same.entry(r.reply.clone()).or_default() += 1;
+    }
+    for r in &mut rows {
+        r.reply_servers = same[&r.reply];
+    }
     group(&mut rows);
     rows
 }

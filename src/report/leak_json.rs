@@ -37,6 +37,8 @@ pub struct SummaryJson<'a> {
     pub by_marking: Vec<Short<'a>>,
     /// The servers that accepted leaked mail (receivers.csv has them all).
     pub top_receivers: Vec<Receiver<'a>>,
+    /// Leaked messages whose receiving server the logs do not name.
+    pub leaked_without_receiver: u64,
     pub definitions: Definitions,
 }
 
@@ -147,6 +149,7 @@ pub fn summary<'a>(r: &'a LeakReport, run: &'a LeakRun) -> SummaryJson<'a> {
                 group: x.group,
             })
             .collect(),
+        leaked_without_receiver: r.leaked_without_receiver,
         definitions: Definitions {
             leaked: "a delivery to a lookalike domain accepted by the remote server (status sent)",
             attempted: "a delivery to a lookalike domain that bounced, expired or was rejected: tried, not delivered",

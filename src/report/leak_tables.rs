@@ -224,6 +224,7 @@ pub fn receivers(r: &LeakReport) -> Table {
         Values::Time(rows.iter().map(|x| x.last_leak).collect()),
     );
     t.push("reply", strs(rows, |x| x.reply.clone()));
+    t.push("reply_servers", nums(rows, |x| x.reply_servers));
     t.push(
         "catch_all",
         Values::Bool(

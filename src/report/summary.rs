@@ -226,4 +226,69 @@ fn leak_section(s: &mut String, leak: &LeakReport) {
             if sticky == 1 { "" } else { "es" }
         );
     }
+    receivers_and_markings(s, leak);
+}
+
+/// Who received it and what it was, in a line each.
+fn receivers_and_markings(s: &mut String, leak: &LeakReport) {
+    if let Some(top) = leak.receivers.first() {
+        let catch = leak
+            .receivers
+            .iter()
+            .filter(|r| !r.catch_all_lookalikes.is_empty())
+            .count();
+        let _ = writeln!(
+            s,
+            "  Received by {} server{} in {} group{}; the top one, {}, took {} leaked message{} for {} lookalike{}{} (receivers.csv)",
+            format::count(leak.receivers.len() as u64),
+            if leak.receivers.len() == 1 { "" } else { "s" },
+            format::count(leak.receivers.iter().map(|r| r.group).max().unwrap_or(0).into()),
+            if leak.receivers.iter().any(|r| r.group > 1) { "s" } else { "" },
+            cut(escape_for_display(top.receiver.as_bytes()), 40),
+            format::count(top.messages_leaked),
+            if top.messages_leaked == 1 { "" } else { "s" },
+            top.lookalikes.len(),
+            if top.lookalikes.len() == 1 { "" } else { "s" },
+            match catch {
+                0 => String::new(),
+                n => format!("; {n} with catch-all lookalikes"),
+            }
+        );
+    }
+    if leak.leaked_without_receiver > 0 {
+        let _ = writeln!(
+            s,
+            "  {} leaked message{} with no receiving server in the logs",
+            format::count(leak.leaked_without_receiver),
+            if leak.leaked_without_receiver == 1 {
+                ""
+            } else {
+                "s"
+            }
+        );
+    }
+    if leak.subjects_logged {
+        let marked: Vec<String> = leak
+            .markings
+            .iter()
+            .filter(|m| m.scope == "total" && m.measures.messages_leaked > 0)
+            .filter(|m| !m.marking.starts_with('('))
+            .map(|m| {
+                format!(
+                    "{} {}",
+                    escape_for_display(m.marking.as_bytes()),
+                    format::count(m.measures.messages_leaked)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "  Leaked messages by marking: {} (markings.csv)",
+            if marked.is_empty() {
+                "none marked".to_string()
+            } else {
+                marked.join(", ")
+            }
+        );
+    }
 }

@@ -56,6 +56,20 @@ pub fn receivers(report: &LeakReport, top_n: usize) -> String {
         total: report.receivers.len(),
         noun: "receiving servers",
     });
+    if report.leaked_without_receiver > 0 {
+        let note = format!(
+            "<p class=\"note\">{} leaked message{} went to servers the logs do not name \
+             (message traces without a destination address, relays logged as none).</p>\n",
+            crate::report::format::count(report.leaked_without_receiver),
+            if report.leaked_without_receiver == 1 {
+                ""
+            } else {
+                "s"
+            }
+        );
+        let at = out.rfind("</section>").unwrap_or(out.len());
+        out.insert_str(at, &note);
+    }
     if !report.receivers.is_empty() {
         // The chart goes inside the section, after its table.
         let chart = charts::receivers(report);

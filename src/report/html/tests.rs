@@ -64,6 +64,7 @@ fn empty() -> LeakReport {
         markings: Vec::new(),
         subjects_logged: false,
         subjects_omitted: false,
+        leaked_without_receiver: 0,
         receivers: Vec::new(),
         redacted: false,
     }
