@@ -10,7 +10,7 @@
 
 use fastrand::Rng;
 
-use super::org::{draw, zipf_cumulative, Behaviour, Class, Org, ORG_DOMAIN};
+use super::org::{draw, zipf_cumulative, Behaviour, Class, Org};
 use super::render::{DayStamp, Fate, Lines, Rcpt, SimMessage, SynthFormat};
 use super::truth::{DomainTotals, Outcome, TruthRow};
 
@@ -95,7 +95,7 @@ pub fn write_day(
     let day_text = stamp.iso();
     for seq in 1..=n {
         let user = draw(&user_weights, &mut rng);
-        let sender = format!("{}@{ORG_DOMAIN}", org.users[user]);
+        let sender = format!("{}@{}", org.users[user], org.domain_of(user));
         let rcpts = recipients(org, traffic, user, index, &book_weights, &mut rng);
         let m = SimMessage {
             seq,
@@ -139,7 +139,7 @@ pub fn write_day(
             totals.message(
                 &notice.from,
                 notice.bytes,
-                [(ORG_DOMAIN, org.users[user].as_str(), Outcome::Sent)].into_iter(),
+                [(org.domain_of(user), org.users[user].as_str(), Outcome::Sent)].into_iter(),
             );
         }
         if rng.f64() < traffic.noise {
@@ -189,13 +189,14 @@ fn recipients(
     for _ in 0..count {
         if rng.u8(..10) == 0 {
             // A colleague: a mailbox on this server.
-            let c = &org.users[rng.usize(..org.users.len())];
+            let ci = rng.usize(..org.users.len());
+            let c = &org.users[ci];
             push_unique(
                 &mut rcpts,
                 Rcpt {
                     local: c.clone(),
-                    domain: ORG_DOMAIN.into(),
-                    intended: ORG_DOMAIN.into(),
+                    domain: org.domain_of(ci).into(),
+                    intended: org.domain_of(ci).into(),
                     kind: "",
                     class: "internal",
                     mx: String::new(),

@@ -14,8 +14,18 @@ use crate::lookalike::builtin::{
 use crate::lookalike::kind::Kind;
 use crate::lookalike::permute::permute;
 
-/// The organisation's own mail domain.
+/// The organisation's own mail domain (its servers' names are under it).
 pub const ORG_DOMAIN: &str = "example.org";
+
+/// The organisation's departments and the mail domain each sends from: the
+/// headquarters and operations under the main domain, a research lab on a
+/// subdomain, a subsidiary on a domain of its own.
+pub const DEPARTMENTS: [(&str, &str); 4] = [
+    ("headquarters", ORG_DOMAIN),
+    ("operations", ORG_DOMAIN),
+    ("research", "lab.example.org"),
+    ("subsidiary", "example-group.net"),
+];
 
 /// What an intended domain is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -202,6 +212,17 @@ fn ip(rng: &mut Rng, net: &str) -> String {
 impl Org {
     /// `users` people; the number of long-tail correspondent domains grows
     /// with them.
+    /// The department of user `u` (fixed by its number, so adding
+    /// departments draws nothing from the seed).
+    pub fn department(&self, u: usize) -> usize {
+        u * 7 % DEPARTMENTS.len()
+    }
+
+    /// The mail domain user `u` sends from and receives at.
+    pub fn domain_of(&self, u: usize) -> &'static str {
+        DEPARTMENTS[self.department(u)].1
+    }
+
     pub fn new(seed: u64, users: usize) -> Org {
         let mut rng = Rng::with_seed(seed);
         let users_v: Vec<String> = {
