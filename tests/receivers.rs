@@ -169,22 +169,7 @@ fn receivers_groups_and_catch_alls() {
 fn receivers_match_the_synthetic_truth() {
     let dir = tempfile::tempdir().unwrap();
     let s = dir.path().join("s");
-    let r = misdirect(&[
-        "synth",
-        "-o",
-        s.to_str().unwrap(),
-        "--years",
-        "0.05",
-        "--users",
-        "40",
-        "--messages-per-day",
-        "300",
-        "--typo-rate",
-        "0.01",
-        "--seed",
-        "9",
-    ]);
-    assert_eq!(r.status, 0, "{}", r.stderr);
+    synth_small(&s, "9", &[]);
     let truth = s.join("truth");
     let lookalikes: BTreeMap<String, BTreeMap<String, String>> =
         read_csv(&truth.join("lookalikes.csv"))

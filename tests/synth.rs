@@ -8,24 +8,7 @@ use std::path::Path;
 use crate::util::*;
 
 fn synth(out: &Path, threads: &str) {
-    let r = misdirect(&[
-        "synth",
-        "-o",
-        out.to_str().unwrap(),
-        "--years",
-        "0.05",
-        "--users",
-        "40",
-        "--messages-per-day",
-        "300",
-        "--typo-rate",
-        "0.01",
-        "--seed",
-        "3",
-        "-j",
-        threads,
-    ]);
-    assert_eq!(r.status, 0, "{}", r.stderr);
+    synth_small(out, "3", &["-j", threads]);
 }
 
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
