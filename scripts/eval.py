@@ -12,7 +12,9 @@ Checks, and prints:
     flagged (must be 0);
   * clusters: for every intended domain all of whose lookalikes were found
     (and nothing else attributed to it), attempted and leaked messages and
-    leaked bytes must equal truth/expected-clusters.csv exactly.
+    leaked bytes must equal truth/expected-clusters.csv exactly, and per
+    protective marking truth/expected-markings.csv (markings.csv, scope
+    cluster).
 Exits 1 if counts or clusters differ, or recall/precision are under the bars.
 """
 import argparse
@@ -93,6 +95,24 @@ def main():
     for i in cbad[:10]:
         print("   ", i, "expected", expc[i], "got", gotc.get(i))
     ok &= not cbad
+
+    # Markings per cluster (the subject's protective marking, where the
+    # format logs subjects), for the clusters found whole.
+    mpath = os.path.join(a.truth, "expected-markings.csv")
+    if os.path.exists(mpath):
+        cols = ("messages_attempted", "messages_leaked", "bytes_leaked")
+        expm = {(r["intended"], r["marking"]): r for r in rows(mpath) if r["intended"] in whole}
+        gotm = {(r["group"], r["marking"]): r for r in rows(os.path.join(a.report, "markings.csv"))
+                if r["scope"] == "cluster" and r["group"] in whole}
+        mbad = [k for k in sorted(set(expm) | set(gotm))
+                if k not in expm or k not in gotm or any(expm[k][c] != gotm[k][c] for c in cols)]
+        marked = sum(int(r["messages_attempted"]) for k, r in expm.items() if not k[1].startswith("("))
+        print(f"[{a.label}] markings: {len(expm)} (cluster, marking) rows expected, "
+              f"{marked} marked messages; {len(mbad)} differ")
+        for k in mbad[:10]:
+            print("   ", k, "expected", [expm.get(k, {}).get(c) for c in cols],
+                  "got", [gotm.get(k, {}).get(c) for c in cols])
+        ok &= not mbad
     print(f"[{a.label}] {'OK' if ok else 'FAILED'}")
     return 0 if ok else 1
 

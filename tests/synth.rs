@@ -216,6 +216,28 @@ fn every_format_and_rotation_matches_its_truth() {
             for col in ["messages_attempted", "messages_leaked", "bytes_leaked"] {
                 assert_eq!(c[col], e[col], "{name}: {} {col}", e["intended"]);
             }
+            // And per protective marking of the subjects.
+            let rows = |path: &Path,
+                        scope: Option<&str>,
+                        key: &str|
+             -> BTreeMap<String, Vec<String>> {
+                read_csv(path)
+                    .into_iter()
+                    .filter(|r| r[key] == e["intended"] && scope.is_none_or(|s| r["scope"] == s))
+                    .map(|r| {
+                        let v = ["messages_attempted", "messages_leaked", "bytes_leaked"]
+                            .map(|c| r[c].clone())
+                            .to_vec();
+                        (r["marking"].clone(), v)
+                    })
+                    .collect()
+            };
+            assert_eq!(
+                rows(&out.join("markings.csv"), Some("cluster"), "group"),
+                rows(&truth.join("expected-markings.csv"), None, "intended"),
+                "{name}: markings of {}",
+                e["intended"]
+            );
             compared += 1;
         }
         assert!(compared >= 5, "{name}: only {compared} clusters compared");

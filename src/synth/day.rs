@@ -13,6 +13,7 @@ use fastrand::Rng;
 use super::org::{draw, zipf_cumulative, Behaviour, Class, Org};
 use super::render::{DayStamp, Fate, Lines, Rcpt, SimMessage, SynthFormat};
 use super::truth::{DomainTotals, Outcome, TruthRow};
+use crate::leak::markings::{NO_SUBJECT, UNMARKED};
 
 /// The simulated traffic's parameters.
 #[derive(Clone, Debug)]
@@ -97,6 +98,7 @@ pub fn write_day(
         let user = draw(&user_weights, &mut rng);
         let sender = format!("{}@{}", org.users[user], org.domain_of(user));
         let rcpts = recipients(org, traffic, user, index, &book_weights, &mut rng);
+        let (subject, marking) = super::subjects::draw(&mut rng);
         let m = SimMessage {
             seq,
             host: u8::from(rng.u8(..10) < 3),
@@ -104,6 +106,7 @@ pub fn write_day(
             bytes: size(&mut rng),
             rcpts,
             t0: time_of_day(&mut rng),
+            subject,
         };
         let k = if formats.len() > 1 {
             rng.usize(..formats.len())
@@ -112,6 +115,11 @@ pub fn write_day(
         };
         let r = &mut renderers[k];
         let written = r.message(&mut lines[k], &m, &mut write_rng);
+        let marking = match marking {
+            _ if !r.logs_subjects() => NO_SUBJECT,
+            Some(name) => name,
+            None => UNMARKED,
+        };
         messages += 1 + written.notices.len() as u64;
         for x in &m.rcpts {
             truth.push(TruthRow {
@@ -125,6 +133,7 @@ pub fn write_day(
                 class: x.class,
                 outcome: r.outcome(x.fate),
                 size: m.bytes,
+                marking,
             });
         }
         totals.message(

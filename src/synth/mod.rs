@@ -14,6 +14,7 @@
 //! - `truth/expected-domains.csv`: the counts domains.csv must have;
 //! - `truth/expected-clusters.csv`: attempted and leaked messages and
 //!   bytes per intended domain, over all of its lookalikes;
+//!   `truth/expected-markings.csv`: the same per protective marking;
 //! - `truth/lookalikes.csv`: every lookalike with the domain meant, kind,
 //!   behaviour and receiving server; and `truth/neighbours.csv`:
 //!   legitimate look-alike domains written to on purpose (never to flag);
@@ -23,6 +24,7 @@ pub mod day;
 pub mod files;
 pub mod org;
 pub mod render;
+pub mod subjects;
 pub mod truth;
 
 use std::fs;
@@ -256,6 +258,7 @@ fn write_truth(
     };
     write("expected-domains.csv", totals.csv())?;
     write("expected-clusters.csv", clusters.csv())?;
+    write("expected-markings.csv", clusters.markings_csv())?;
     let mut l = String::from("domain,intended,kind,behaviour,mx,ip\n");
     for x in &org.lookalikes {
         l.push_str(&format!(

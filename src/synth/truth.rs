@@ -39,17 +39,20 @@ pub struct TruthRow {
     pub class: &'static str,
     pub outcome: Outcome,
     pub size: u64,
+    /// The message's protective marking as written in its subject, or
+    /// `(unmarked)`, or `(no subject logged)` where the format logs none.
+    pub marking: &'static str,
 }
 
 pub const TRUTH_HEADER: &str =
-    "day,queue_id,sender,recipient,domain,intended,kind,class,outcome,size";
+    "day,queue_id,sender,recipient,domain,intended,kind,class,outcome,size,marking";
 
 impl TruthRow {
     pub fn csv(&self, out: &mut String) {
         use std::fmt::Write as _;
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{}",
             self.day,
             self.queue_id,
             self.sender,
@@ -59,7 +62,8 @@ impl TruthRow {
             self.kind,
             self.class,
             self.outcome.as_str(),
-            self.size
+            self.size,
+            self.marking
         );
     }
 }
@@ -147,9 +151,12 @@ impl DomainTotals {
 
 /// Per intended domain, over all its lookalikes: messages with a recipient
 /// at one (attempted), messages with one delivered (leaked), and the bytes
-/// of the leaked ones, once per message.
+/// of the leaked ones, once per message; and the same per marking.
 #[derive(Clone, Debug, Default)]
-pub struct ClusterTotals(pub BTreeMap<String, (u64, u64, u64)>);
+pub struct ClusterTotals(
+    pub BTreeMap<String, (u64, u64, u64)>,
+    pub BTreeMap<(String, &'static str), (u64, u64, u64)>,
+);
 
 impl ClusterTotals {
     /// Adds the rows of a day (rows of one message are consecutive).
@@ -167,12 +174,19 @@ impl ClusterTotals {
                 }
             }
             for (intended, leaked) in per {
-                let e = self.0.entry(intended.to_string()).or_default();
-                e.0 += 1;
-                if leaked {
-                    e.1 += 1;
-                    e.2 += rows[i].size;
-                }
+                let size = rows[i].size;
+                let add = |e: &mut (u64, u64, u64)| {
+                    e.0 += 1;
+                    if leaked {
+                        e.1 += 1;
+                        e.2 += size;
+                    }
+                };
+                add(self.0.entry(intended.to_string()).or_default());
+                add(self
+                    .1
+                    .entry((intended.to_string(), rows[i].marking))
+                    .or_default());
             }
             i = j;
         }
@@ -182,6 +196,17 @@ impl ClusterTotals {
         let mut s = String::from("intended,messages_attempted,messages_leaked,bytes_leaked\n");
         for (d, (a, l, b)) in &self.0 {
             s.push_str(&format!("{d},{a},{l},{b}\n"));
+        }
+        s
+    }
+
+    /// `expected-markings.csv`: the rows of markings.csv with `scope` =
+    /// `cluster`.
+    pub fn markings_csv(&self) -> String {
+        let mut s =
+            String::from("intended,marking,messages_attempted,messages_leaked,bytes_leaked\n");
+        for ((d, m), (a, l, b)) in &self.1 {
+            s.push_str(&format!("{d},{m},{a},{l},{b}\n"));
         }
         s
     }

@@ -24,6 +24,15 @@ pub struct Exchange {
     rows: u64,
 }
 
+/// A field as a CSV cell: quoted when it holds a comma or a quote.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
 /// The fields every row of one message repeats.
 struct Msg<'a> {
     imid: u64,
@@ -33,6 +42,7 @@ struct Msg<'a> {
     sender: &'a str,
     return_path: &'a str,
     direction: &'a str,
+    subject: &'a str,
 }
 
 /// The fields that differ between rows.
@@ -68,7 +78,7 @@ impl Exchange {
         out.push(
             ms,
             format!(
-                "{stamp},{client},{EX},{},{},{},{},{},{},{},{},{},{},{statuses},{},{},{},,Status update,{},{},,{},,,,,Email,08DB{:012X},15.01.2507.035",
+                "{stamp},{client},{EX},{},{},{},{},{},{},{},{},{},{},{statuses},{},{},{},,{},{},{},,{},,,,,Email,08DB{:012X},15.01.2507.035",
                 r.server_ip,
                 r.server_host,
                 r.context,
@@ -82,6 +92,7 @@ impl Exchange {
                 m.bytes,
                 r.count,
                 r.related,
+                csv_field(m.subject),
                 m.sender,
                 m.return_path,
                 m.direction,
@@ -123,6 +134,7 @@ impl Exchange {
             sender: &from,
             return_path: "<>",
             direction: "Originating",
+            subject: "Undeliverable: your message",
         };
         self.push(
             out,
@@ -187,6 +199,7 @@ impl Render for Exchange {
             sender: &m.sender,
             return_path: &m.sender,
             direction: "Originating",
+            subject: &m.subject,
         };
         let all: Vec<String> = m.rcpts.iter().map(|r| r.address()).collect();
         self.push(
@@ -296,6 +309,7 @@ impl Render for Exchange {
             sender: "",
             return_path: "",
             direction: "Originating",
+            subject: "",
         };
         self.push(
             out,

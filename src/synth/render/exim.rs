@@ -56,7 +56,7 @@ impl Render for Exim {
         let id = self.id(m.seq, m.t0);
         let ws = 1 + m.seq % 249;
         let user = m.sender.split('@').next().unwrap_or_default();
-        self.push(out, m.t0, format!("{id} <= {} H=ws{ws}.{ORG_DOMAIN} [10.0.0.{ws}] P=esmtpsa X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no A=dovecot_plain:{user} S={} id={}.{}@{ORG_DOMAIN}", m.sender, m.bytes, m.seq, m.t0));
+        self.push(out, m.t0, format!("{id} <= {} H=ws{ws}.{ORG_DOMAIN} [10.0.0.{ws}] P=esmtpsa X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no A=dovecot_plain:{user} S={} id={}.{}@{ORG_DOMAIN} T=\"{}\"", m.sender, m.bytes, m.seq, m.t0, m.subject.replace('\\', "\\\\").replace('"', "\\\"")));
         let mut end = m.t0 + 1000;
         let mut failed = false;
         // Recipients at one domain go in one connection: `=>`, then `->`.

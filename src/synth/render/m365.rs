@@ -90,12 +90,13 @@ impl Render for M365 {
                 format!("{}##{how}", r.address())
             })
             .collect();
+        let subject = m.subject.replace('"', "\"\"");
         let id = self.row(
             out,
             m.t0,
             &m.sender,
             &steps.join(";"),
-            "Status update, \"\"weekly\"\"",
+            &subject,
             m.bytes,
             rng,
         );

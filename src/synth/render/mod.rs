@@ -179,6 +179,8 @@ pub struct SimMessage {
     pub rcpts: Vec<Rcpt>,
     /// When it arrived, in milliseconds of the day.
     pub t0: u32,
+    /// Its `Subject:` header as written (possibly an RFC 2047 encoded word).
+    pub subject: String,
 }
 
 /// A non-delivery notice a renderer wrote: a message of its own, from
@@ -216,6 +218,11 @@ pub trait Render: Send {
     /// Lines of no interest to misdirect (connections, TLS, statistics) at
     /// time `t`.
     fn noise(&mut self, _out: &mut Lines, _t: u32, _rng: &mut Rng) {}
+
+    /// Whether the format logs subjects (Sendmail does not).
+    fn logs_subjects(&self) -> bool {
+        true
+    }
 
     /// Lines at the top of each file of this format (a `#Fields:` header).
     fn head(&self) -> String {

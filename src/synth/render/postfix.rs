@@ -132,6 +132,9 @@ impl Postfix {
             pid() + 1,
             format!("{id}: message-id=<{}.{}@{ORG_DOMAIN}>", m.seq, m.t0),
         );
+        // header_checks: `/^Subject:/ INFO`.
+        let first = m.rcpts.first().map(|r| r.address()).unwrap_or_default();
+        self.push(out, t0 + 41, h, "cleanup", pid() + 1, format!("{id}: info: header Subject: {} from {client}; from=<{sender}> to=<{first}> proto=ESMTP helo=<ws>", m.subject));
         let active = format!("{id}: from=<{sender}>, size={size}, nrcpt={n} (queue active)");
         self.push(out, t0 + 80, h, "qmgr", 900, active.clone());
         let mut end = t0 + 1000;

@@ -65,6 +65,10 @@ fn delay(ms: u32) -> String {
 }
 
 impl Render for Sendmail {
+    fn logs_subjects(&self) -> bool {
+        false
+    }
+
     fn message(&mut self, out: &mut Lines, m: &SimMessage, rng: &mut Rng) -> Written {
         let q = self.qid(m.seq, m.t0);
         let pid = 100 + m.seq % 90_000;
