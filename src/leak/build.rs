@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::ledger::Record;
-use super::markings::{decode_subject, Markings, NO_SUBJECT, UNMARKED};
+use super::markings::{marked, marking_rows, subject, Markings, NO_SUBJECT};
 use super::measure::{by_leaks, measure_by, Acc};
 use super::model::*;
 use super::redact::RedactKey;
@@ -227,60 +227,6 @@ fn event(f: &Finding, domain: &str, r: &Record, paths: &[String]) -> Event {
         sticky: false,
         message_key: r.message_key,
     }
-}
-
-/// A record's subject for display (decoded, then escaped) and its marking.
-fn subject(raw: &[u8], markings: &Markings) -> (String, String) {
-    if raw.is_empty() {
-        return (String::new(), NO_SUBJECT.to_string());
-    }
-    let decoded = decode_subject(raw);
-    let marking = markings.of(&decoded).to_string();
-    (text(decoded.as_bytes()), marking)
-}
-
-/// What a redacted subject shows: its marking, if it has one.
-fn marked(marking: &str) -> String {
-    if marking == NO_SUBJECT || marking == UNMARKED {
-        String::new()
-    } else {
-        format!("[{marking}]")
-    }
-}
-
-/// Messages by marking, in total and per cluster and pattern; markings in
-/// the list's order, then unmarked, then no subject.
-fn marking_rows(events: &[Event], markings: &Markings) -> Vec<MarkingRow> {
-    let rank: HashMap<&str, usize> = markings
-        .names()
-        .chain([UNMARKED, NO_SUBJECT])
-        .enumerate()
-        .map(|(i, n)| (n, i))
-        .collect();
-    type Group = fn(&Event) -> String;
-    let scopes: [(&'static str, Group); 3] = [
-        ("total", |_| String::new()),
-        ("cluster", |e| e.intended.clone()),
-        ("pattern", |e| e.pattern.clone()),
-    ];
-    let mut rows = Vec::new();
-    for (scope, group) in scopes {
-        let mut part: Vec<MarkingRow> = measure_by(events, |e| vec![(group(e), e.marking.clone())])
-            .into_iter()
-            .map(|((group, marking), measures)| MarkingRow {
-                scope,
-                group,
-                marking,
-                measures,
-            })
-            .collect();
-        part.sort_by(|a, b| {
-            let r = |m: &str| rank.get(m).copied().unwrap_or(usize::MAX);
-            (&a.group, r(&a.marking)).cmp(&(&b.group, r(&b.marking)))
-        });
-        rows.extend(part);
-    }
-    rows
 }
 
 fn clusters(events: &[Event], census: &Census) -> Vec<ClusterRow> {

@@ -12,11 +12,18 @@
 //! ordinary "Personal development plan" is not `PERSONAL`.
 //!
 //! Subjects are decoded from RFC 2047 encoded words (`=?UTF-8?B?...?=`)
-//! before matching.
+//! before matching. Also here: the events' subject and marking, and the
+//! markings table's rows (messages per marking in total, per cluster and
+//! per pattern).
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use regex::Regex;
+
+use super::measure::measure_by;
+use super::model::{Event, MarkingRow};
+use crate::report::text::escape_for_display;
 
 /// A message whose subject the logs do not carry.
 pub const NO_SUBJECT: &str = "(no subject logged)";
@@ -144,6 +151,60 @@ pub fn decode_subject(raw: &[u8]) -> String {
         return lossy.into_owned();
     }
     rfc2047_decoder::decode(raw).unwrap_or_else(|_| lossy.into_owned())
+}
+
+/// A record's subject for display (decoded, then escaped) and its marking.
+pub fn subject(raw: &[u8], markings: &Markings) -> (String, String) {
+    if raw.is_empty() {
+        return (String::new(), NO_SUBJECT.to_string());
+    }
+    let decoded = decode_subject(raw);
+    let marking = markings.of(&decoded).to_string();
+    (escape_for_display(decoded.as_bytes()), marking)
+}
+
+/// What a redacted subject shows: its marking, if it has one.
+pub fn marked(marking: &str) -> String {
+    if marking == NO_SUBJECT || marking == UNMARKED {
+        String::new()
+    } else {
+        format!("[{marking}]")
+    }
+}
+
+/// Messages by marking, in total and per cluster and pattern; markings in
+/// the list's order, then unmarked, then no subject.
+pub fn marking_rows(events: &[Event], markings: &Markings) -> Vec<MarkingRow> {
+    let rank: HashMap<&str, usize> = markings
+        .names()
+        .chain([UNMARKED, NO_SUBJECT])
+        .enumerate()
+        .map(|(i, n)| (n, i))
+        .collect();
+    type Group = fn(&Event) -> String;
+    let scopes: [(&'static str, Group); 3] = [
+        ("total", |_| String::new()),
+        ("cluster", |e| e.intended.clone()),
+        ("pattern", |e| e.pattern.clone()),
+    ];
+    let mut rows = Vec::new();
+    for (scope, group) in scopes {
+        let mut part: Vec<MarkingRow> = measure_by(events, |e| vec![(group(e), e.marking.clone())])
+            .into_iter()
+            .map(|((group, marking), measures)| MarkingRow {
+                scope,
+                group,
+                marking,
+                measures,
+            })
+            .collect();
+        part.sort_by(|a, b| {
+            let r = |m: &str| rank.get(m).copied().unwrap_or(usize::MAX);
+            (&a.group, r(&a.marking)).cmp(&(&b.group, r(&b.marking)))
+        });
+        rows.extend(part);
+    }
+    rows
 }
 
 #[cfg(test)]
