@@ -183,3 +183,45 @@ fn a_markings_file_replaces_the_built_in_list() {
     assert_eq!(r.status, 2, "{}", r.stderr);
     assert!(r.stderr.contains("line 1"), "{}", r.stderr);
 }
+
+/// Subjects are written by outsiders: a formula, markup and an escape
+/// sequence hidden in an encoded word reach no report as such.
+#[test]
+fn hostile_subjects_are_defused() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    // "\x1b]0;owned\x07SECRET" as a base64 encoded word.
+    let esc = "=?UTF-8?B?G10wO293bmVkB1NFQ1JFVA==?=";
+    let hostile = ["=HYPERLINK(\"http://x\")", "<script>alert(1)</script>", esc];
+    let mut log = String::new();
+    for (n, s) in hostile.iter().enumerate() {
+        let id = format!("1qLYs{}-0001Ab-2C", (b'A' + n as u8) as char);
+        let s = s.replace('"', "\\\"");
+        log.push_str(&format!("2023-07-17 10:01:0{n} {id} <= alice@example.org H=(ws1) [10.0.0.1] P=esmtp S=100 T=\"{s}\"\n"));
+        log.push_str(&format!("2023-07-17 10:01:0{n} {id} => j{n}@army.ml R=dnslookup T=remote_smtp H=mx.army.ml [192.0.2.9] C=\"250 OK\"\n"));
+        log.push_str(&format!("2023-07-17 10:01:0{n} {id} Completed\n"));
+    }
+    std::fs::write(logs.join("mainlog"), log).unwrap();
+    let out = dir.path().join("out");
+    scan(&[&logs], &out, &["--target", "army.mil"], 0);
+    let s = subjects(&out);
+    assert!(s["j0@army.ml"].starts_with("'="), "{:?}", s["j0@army.ml"]);
+    assert_eq!(
+        s["j2@army.ml"], "\\x1b]0;owned\\x07SECRET",
+        "decoded, then escaped"
+    );
+    assert_eq!(markings(&out, "total", "")["SECRET"].0, "1");
+    // (Parquet is binary: its compressed pages hold any byte; its strings
+    // are the CSV's, checked by scripts/check-parquet.py.)
+    for f in std::fs::read_dir(&out).unwrap() {
+        let p = f.unwrap().path();
+        if p.extension().is_some_and(|e| e == "parquet") {
+            continue;
+        }
+        let bytes = std::fs::read(&p).unwrap();
+        assert!(!bytes.contains(&0x1b), "an escape byte in {}", p.display());
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("<script>"));
+}
