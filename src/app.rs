@@ -241,12 +241,7 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
     let findings = detection.findings;
     let (leak, leak_run) = quantify(cfg, started_at, &mut result, &findings);
 
-    let mut errors: Vec<String> = result
-        .discovery_errors
-        .iter()
-        .map(|(p, r)| format!("{p}: {r}"))
-        .collect();
-    errors.extend(leak_run.problems.iter().cloned());
+    let mut errors: Vec<String> = leak_run.problems.clone();
     let mut warnings: Vec<String> = result.notes.clone();
     for f in &result.files {
         if let Some(e) = &f.error {

@@ -7,6 +7,10 @@ mod real_postfix;
 mod fixtures;
 // Same reports whatever the thread count or the order of the paths.
 mod reproducibility;
+// Damaged archives: every line before the damage counted, the rest located.
+mod damaged;
+// FIFOs, devices, link loops, unopenable, changing and many small files.
+mod inputs;
 // Exit statuses and usage errors.
 mod cli;
 // Property tests: parsers never panic, normalisation is idempotent.
