@@ -11,6 +11,8 @@ mod reproducibility;
 mod damaged;
 // FIFOs, devices, link loops, unopenable, changing and many small files.
 mod inputs;
+// Read-only and full report folders, SIGINT and SIGTERM.
+mod faults;
 // Exit statuses and usage errors.
 mod cli;
 // Property tests: parsers never panic, normalisation is idempotent.

@@ -259,6 +259,16 @@ fn produce<R: Read>(
     let mut error = None;
     let mut spare: Option<Vec<u8>> = None;
     'outer: loop {
+        if crate::interrupt::requested() {
+            // The run ends without reports; what this says is never shown.
+            error = Some(ReadError {
+                message: "interrupted".to_string(),
+                raw_offset: decoder.raw_position(),
+                content_offset: content_bytes,
+                storage: false,
+            });
+            break;
+        }
         let mut block = spare.take().unwrap_or_else(|| Vec::with_capacity(BLOCK));
         block.clear();
         block.resize(BLOCK, 0);

@@ -242,6 +242,9 @@ pub fn run(cfg: &ScanConfig, started_at: Micros) -> anyhow::Result<ScanResult> {
     pool.scope(|s| {
         for _ in 0..cfg.threads.min(inputs.len().max(1)) {
             s.spawn(|_| loop {
+                if crate::interrupt::requested() {
+                    break;
+                }
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(spec) = inputs.get(i) else { break };
                 let result = process_file(i as u32, spec, &ctx);
