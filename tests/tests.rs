@@ -11,6 +11,8 @@ mod reproducibility;
 mod damaged;
 // FIFOs, devices, link loops, unopenable, changing and many small files.
 mod inputs;
+// Formulas, HTML, escape sequences, absurd sizes, forged queue IDs.
+mod hostile;
 // Read-only and full report folders, SIGINT and SIGTERM.
 mod faults;
 // Exit statuses and usage errors.
