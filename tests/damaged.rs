@@ -383,6 +383,7 @@ fn empty_files_are_read_whole() {
         assert_eq!(m[name]["content_bytes"], "0", "{name}");
     }
     assert_eq!(m["empty.log"]["sha256"], sha256_hex(b""));
+    assert_eq!(m["empty.log"]["notes"], "");
     assert_eq!(run_json(out.path())["complete"], true);
 }
 
@@ -416,4 +417,30 @@ fn read_error_of_the_storage_is_unreadable_with_its_offset() {
     assert_eq!(m["good.log"]["status"], "ok");
     assert_eq!(army_ml_sent(out.path()), 7);
     assert_eq!(run_json(out.path())["inputs"]["unreadable"], 1);
+}
+
+/// A zeroed file (a crash, a pre-allocating copy): read whole, nothing to
+/// parse, and the manifest says it is not really empty.
+#[test]
+fn file_of_nul_bytes_is_read_and_said_to_hold_no_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut zeros = vec![0u8; 3 << 20];
+    zeros[1 << 20] = b'\n';
+    fs::write(dir.path().join("zeroed.log"), &zeros).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    scan(&[dir.path()], out.path(), &[], 0);
+    let m = &manifest(out.path())["zeroed.log"];
+    let row = [
+        "status",
+        "format",
+        "lines_read",
+        "skipped_too_long",
+        "content_bytes",
+    ]
+    .map(|c| m[c].as_str());
+    assert_eq!(row, ["ok", "empty", "2", "2", "3145728"]);
+    assert_eq!(
+        m["notes"],
+        "no line with text: its 3145728 bytes are blank lines, NUL bytes or lines too long to read"
+    );
 }

@@ -226,7 +226,16 @@ fn describe(
                 crate::report::text::escape_for_display(&sample)
             ));
         }
-        Some(Detection::Empty) | None => record.format = "empty".to_string(),
+        Some(Detection::Empty) | None => {
+            record.format = "empty".to_string();
+            if report.content_bytes > 0 {
+                // A zeroed or pre-allocated file looks empty but is not.
+                record.notes.push(format!(
+                    "no line with text: its {} bytes are blank lines, NUL bytes or lines too long to read",
+                    report.content_bytes
+                ));
+            }
+        }
     }
     if let Some(p) = parser {
         let facts = p.finish();
