@@ -171,7 +171,7 @@ fn file_that_cannot_be_opened_is_unreadable() {
 /// FIFO that this test feeds only after making the change.
 fn change_while_read(
     change: impl FnOnce(&Path) + Send + 'static,
-) -> (tempfile::TempDir, PathBuf, tempfile::TempDir) {
+) -> (tempfile::TempDir, PathBuf, tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("a.fifo");
     mkfifo(&fifo);
@@ -186,18 +186,18 @@ fn change_while_read(
         })
     };
     let out = tempfile::tempdir().unwrap();
-    let r = misdirect_within(
-        &scan_args(&[&fifo, &log], out.path(), &["--year", "2023", "-j", "1"]),
-        60,
-    );
+    // Not quiet: the summary on standard output names the change too.
+    let mut args = scan_args(&[&fifo, &log], out.path(), &["--year", "2023", "-j", "1"]);
+    args.retain(|a| a != "-q");
+    let r = misdirect_within(&args, 60);
     feeder.join().unwrap();
     assert_eq!(r.status, 1, "{}", r.stderr);
-    (dir, log, out)
+    (dir, log, out, r.stdout)
 }
 
 #[test]
 fn file_that_grows_while_read() {
-    let (_dir, log, out) = change_while_read(|log| {
+    let (_dir, log, out, stdout) = change_while_read(|log| {
         let mut f = fs::OpenOptions::new().append(true).open(log).unwrap();
         f.write_all(postfix_messages(100, 50).as_bytes()).unwrap();
     });
@@ -216,11 +216,16 @@ fn file_that_grows_while_read() {
     // All 150 of b.log, and the one from the FIFO.
     assert_eq!(sent(out.path(), "army.ml"), 151);
     assert_eq!(run_json(out.path())["inputs"]["changed"], 1);
+    assert!(stdout.starts_with("Read 2 files ("), "{stdout}");
+    assert!(
+        stdout.contains(", 1 changed while read: 604 lines"),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn file_that_shrinks_while_read() {
-    let (_dir, _, out) = change_while_read(|log| {
+    let (_dir, _, out, _) = change_while_read(|log| {
         let keep = postfix_messages(0, 60).len() as u64;
         fs::OpenOptions::new()
             .write(true)
