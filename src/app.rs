@@ -26,6 +26,12 @@ pub enum Exit {
     Incomplete = 1,
     /// The command line made no sense.
     Usage = 2,
+    /// The run failed (e.g. the report folder could not be written): no
+    /// report was written.
+    Failed = 3,
+    /// Stopped by SIGINT or SIGTERM: no report was written (the process
+    /// exits with 128 + the signal's number).
+    Interrupted = 130,
 }
 
 /// Runs a validated command.
@@ -219,6 +225,9 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
     };
     let started_at = now_micros();
     let mut result = crate::scan::run(cfg, started_at).context("scan failed")?;
+    if crate::interrupt::requested() {
+        return Ok(Exit::Interrupted);
+    }
     let rows = result.census.rows();
     let detect_started = std::time::Instant::now();
     let detection = crate::lookalike::detect::run(
@@ -240,13 +249,11 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
     };
     let findings = detection.findings;
     let (leak, leak_run) = quantify(cfg, started_at, &mut result, &findings);
+    if crate::interrupt::requested() {
+        return Ok(Exit::Interrupted);
+    }
 
-    let mut errors: Vec<String> = result
-        .discovery_errors
-        .iter()
-        .map(|(p, r)| format!("{p}: {r}"))
-        .collect();
-    errors.extend(leak_run.problems.iter().cloned());
+    let mut errors: Vec<String> = leak_run.problems.clone();
     let mut warnings: Vec<String> = result.notes.clone();
     for f in &result.files {
         if let Some(e) = &f.error {
@@ -312,6 +319,12 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
     let run = run_json::build(&info, &result, warnings.clone(), errors.clone());
     let p = out.write_file("run.json", |w, path| write_json(w, path, &run))?;
     written.push(file_name(&p));
+    if crate::interrupt::requested() {
+        // Dropping `out` removes the temporary files.
+        return Ok(Exit::Interrupted);
+    }
+    let out_path = out.path().display().to_string();
+    out.commit()?;
 
     if let Some(key) = cfg.leak.redact.as_ref().and_then(|k| k.generated.as_ref()) {
         // Shown once, never written to a report: with it, pseudonyms can be
@@ -325,14 +338,7 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
         eprintln!("misdirect: warning: {}", escape_for_display(w.as_bytes()));
     }
     if !cfg.quiet {
-        let text = summary::render(
-            &result,
-            &rows,
-            &findings,
-            &leak,
-            &out.path().display().to_string(),
-            &written,
-        );
+        let text = summary::render(&result, &rows, &findings, &leak, &out_path, &written);
         let mut stdout = std::io::stdout().lock();
         // A closed pipe (`| head`) is not an error worth reporting.
         let _ = stdout.write_all(text.as_bytes());

@@ -14,6 +14,7 @@ pub mod config;
 pub mod correlate;
 pub mod domain;
 pub mod input;
+pub mod interrupt;
 pub mod leak;
 pub mod lookalike;
 pub mod parse;

@@ -1,5 +1,6 @@
 //! The `misdirect` binary: parse the command line, run, map the outcome to
-//! an exit status (0 complete, 1 some inputs unreadable or damaged, 2 usage).
+//! an exit status (0 complete, 1 some inputs unreadable or damaged, 2 usage,
+//! 3 failed with no report written, 128 + N stopped by signal N).
 
 use std::process::ExitCode;
 
@@ -11,6 +12,9 @@ fn main() -> ExitCode {
     let command_line: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
+    if let Err(e) = misdirect::interrupt::install() {
+        eprintln!("misdirect: warning: cannot catch SIGINT and SIGTERM ({e}); an interrupted run may leave temporary files");
+    }
     let cli = Cli::parse();
     let command = match cli.into_command(command_line) {
         Ok(c) => c,
@@ -20,10 +24,15 @@ fn main() -> ExitCode {
         }
     };
     match app::run(command) {
+        Ok(Exit::Interrupted) => {
+            let sig = misdirect::interrupt::signal();
+            eprintln!("misdirect: interrupted by signal {sig}; no report was written");
+            ExitCode::from(128 + sig.clamp(1, 127) as u8)
+        }
         Ok(exit) => ExitCode::from(exit as u8),
         Err(e) => {
             eprintln!("misdirect: error: {e:#}");
-            ExitCode::from(Exit::Incomplete as u8)
+            ExitCode::from(Exit::Failed as u8)
         }
     }
 }

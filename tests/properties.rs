@@ -205,3 +205,75 @@ proptest! {
         }
     }
 }
+
+/// The content as the line splitter saw it, lines joined with `\n`.
+#[derive(Default)]
+struct Content(Vec<u8>);
+
+impl LineHandler for Content {
+    fn begin(&mut self, _head: &[u8]) {}
+    fn line(&mut self, line: &[u8], _n: u64, _nul: bool) {
+        self.0.extend_from_slice(line);
+        self.0.push(b'\n');
+    }
+    fn too_long(&mut self, _n: u64) {}
+}
+
+fn compress(kind: u8, data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    match kind {
+        0 => {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        }
+        1 => {
+            let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        }
+        2 => {
+            let mut e = liblzma::write::XzEncoder::new(Vec::new(), 0);
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        }
+        _ => zstd::encode_all(data, 1).unwrap(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The decompression layer's promise: a compressed file cut anywhere is
+    /// read as a prefix of its content, never more, with an error saying
+    /// where; whole, it is read exactly; streamed and whole-file reads agree.
+    #[test]
+    fn cut_archives_read_as_a_prefix(
+        kind in 0u8..4,
+        lines in proptest::collection::vec("[ -~]{0,80}", 1..400),
+        cut in any::<proptest::sample::Index>(),
+    ) {
+        let data: Vec<u8> = lines.iter().flat_map(|l| format!("{l}\n").into_bytes()).collect();
+        let full = compress(kind, &data);
+        let at = cut.index(full.len() + 1);
+        let bytes = &full[..at];
+        let mut streamed = Content::default();
+        let raw = RawReader::new(std::io::Cursor::new(bytes.to_vec()), Counter::none());
+        let report = read_lines(raw, false, &mut streamed).unwrap();
+        let mut whole = Content::default();
+        let whole_report = misdirect::input::lines::read_whole(bytes.to_vec(), [0; 32], &mut whole).unwrap();
+        prop_assert_eq!(&streamed.0, &whole.0);
+        prop_assert_eq!(report.content_bytes, whole_report.content_bytes);
+        if at == full.len() {
+            prop_assert!(report.error.is_none());
+            prop_assert_eq!(&streamed.0, &data);
+        } else if at >= 6 {
+            // (Shorter, the magic number is cut and the bytes are plain.)
+            prop_assert!(report.error.is_some(), "a cut at {} of {} went unnoticed", at, full.len());
+            // The last line may be cut short; the splitter ends it with \n.
+            let got = &streamed.0[..streamed.0.len().saturating_sub(1)];
+            prop_assert!(data.starts_with(got));
+            prop_assert!(report.content_bytes <= data.len() as u64);
+        }
+    }
+}

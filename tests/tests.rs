@@ -7,6 +7,14 @@ mod real_postfix;
 mod fixtures;
 // Same reports whatever the thread count or the order of the paths.
 mod reproducibility;
+// Damaged archives: every line before the damage counted, the rest located.
+mod damaged;
+// FIFOs, devices, link loops, unopenable, changing and many small files.
+mod inputs;
+// Formulas, HTML, escape sequences, absurd sizes, forged queue IDs.
+mod hostile;
+// Read-only and full report folders, SIGINT and SIGTERM.
+mod faults;
 // Exit statuses and usage errors.
 mod cli;
 // Property tests: parsers never panic, normalisation is idempotent.

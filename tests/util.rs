@@ -170,3 +170,46 @@ pub fn synth_small(out: &Path, seed: &str, extra: &[&str]) {
     let r = misdirect(&args);
     assert_eq!(r.status, 0, "{}", r.stderr);
 }
+
+/// `n` Postfix messages (four lines each: cleanup, qmgr, smtp, removed),
+/// numbered from `first`, each delivered to `u<i>@army.ml` with size 100.
+/// Every message has its own queue ID, so counts are exactly `n`.
+pub fn postfix_messages(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| {
+            format!(
+                "Jul  5 06:52:11 mx1 postfix/cleanup[3]: Q{i:08X}: message-id=<{i}@example.org>\n\
+                 Jul  5 06:52:11 mx1 postfix/qmgr[1]: Q{i:08X}: from=<a@example.org>, size=100, nrcpt=1 (queue active)\n\
+                 Jul  5 06:52:12 mx1 postfix/smtp[2]: Q{i:08X}: to=<u{i}@army.ml>, relay=mx[192.0.2.1]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 ok)\n\
+                 Jul  5 06:52:12 mx1 postfix/qmgr[1]: Q{i:08X}: removed\n"
+            )
+        })
+        .collect()
+}
+
+/// Like [`misdirect`] with extra arguments, but kills the run and fails the
+/// test if it takes longer than `secs` seconds (a run must never hang).
+pub fn misdirect_within(args: &[String], secs: u64) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_misdirect"))
+        .args(args)
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run misdirect");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("misdirect {args:?} still running after {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    Run {
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}

@@ -63,7 +63,7 @@ impl DomainStats {
         for (a, b) in self.deliveries.iter_mut().zip(other.deliveries) {
             *a += b;
         }
-        self.bytes_sent += other.bytes_sent;
+        self.bytes_sent = self.bytes_sent.saturating_add(other.bytes_sent);
         merge_sets(&mut self.senders, other.senders);
         self.first_seen = min_opt(self.first_seen, other.first_seen);
         self.last_seen = max_opt(self.last_seen, other.last_seen);
@@ -167,7 +167,7 @@ impl Totals {
         self.deliveries_deferred += deliveries_deferred;
         self.deliveries_expired += deliveries_expired;
         self.deliveries_local += deliveries_local;
-        self.bytes_sent += bytes_sent;
+        self.bytes_sent = self.bytes_sent.saturating_add(*bytes_sent);
         self.deferral_attempts += deferral_attempts;
         self.content_filter_hops += content_filter_hops;
         self.rejects += rejects;
@@ -526,7 +526,7 @@ impl MessageSink for Census {
                 // the domain as paid for this message.
                 if stats.last_sent_message != serial {
                     stats.last_sent_message = serial;
-                    stats.bytes_sent += msg.size.unwrap_or(0);
+                    stats.bytes_sent = stats.bytes_sent.saturating_add(msg.size.unwrap_or(0));
                 }
             }
         }
@@ -551,7 +551,7 @@ impl MessageSink for Census {
         }
         if any_sent {
             match msg.size {
-                Some(n) => self.totals.bytes_sent += n,
+                Some(n) => self.totals.bytes_sent = self.totals.bytes_sent.saturating_add(n),
                 None => self.totals.sent_messages_without_size += 1,
             }
         }

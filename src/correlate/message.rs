@@ -76,6 +76,11 @@ pub struct Message {
 /// Recipients beyond which lookups go through the hash index.
 const INDEX_AFTER: usize = 16;
 
+/// Larger sizes are forged or corrupt (no mail system takes a 256 TiB
+/// message) and are kept as unknown: summed, they would overflow the
+/// byte totals (`size=18446744073709551615` twice).
+pub const MAX_MESSAGE_SIZE: u64 = 1 << 48;
+
 impl Message {
     /// Resets a recycled message for a new first line.
     pub fn reset(&mut self, queue_id: &[u8], time: Micros, at: LineRef) {
@@ -140,7 +145,7 @@ impl Message {
             self.sender = Some(self.push(sender));
         }
         if self.size.is_none() {
-            self.size = size;
+            self.size = size.filter(|&s| s <= MAX_MESSAGE_SIZE);
         }
     }
 
@@ -364,6 +369,19 @@ mod tests {
             .recipients
             .iter()
             .all(|r| r.status == Status::Sent && r.deferrals == 1));
+    }
+
+    /// Finding of the hostile-content tests: `size=18446744073709551615`
+    /// twice wrapped the byte totals around.
+    #[test]
+    fn absurd_size_is_unknown_not_summed() {
+        let mut m = Message::default();
+        m.reset(b"Q9", 10, LineRef { file: 0, line: 1 });
+        m.set_arrival(b"s@example.org", Some(u64::MAX));
+        assert_eq!(m.size, None);
+        m.reset(b"Q9", 10, LineRef { file: 0, line: 1 });
+        m.set_arrival(b"s@example.org", Some(MAX_MESSAGE_SIZE));
+        assert_eq!(m.size, Some(MAX_MESSAGE_SIZE));
     }
 
     #[test]

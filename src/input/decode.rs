@@ -11,6 +11,7 @@ use std::io::{self, BufRead, BufReader, Read};
 
 use sha2::{Digest, Sha256};
 
+use super::salvage::{self, Salvage};
 use crate::progress::Counter;
 
 /// The compressions misdirect reads.
@@ -61,6 +62,17 @@ pub struct RawReader<R> {
     /// Bytes peeked at (already hashed and counted) and not yet handed out.
     pending: Vec<u8>,
     pending_pos: usize,
+    /// The first error of the underlying reader: nothing is read after it,
+    /// so the hash and size cover exactly the bytes that could be read.
+    failure: Option<ReadFailure>,
+}
+
+/// An error of the storage itself (not of the compressed data), and the
+/// offset of the file where it happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadFailure {
+    pub offset: u64,
+    pub message: String,
 }
 
 impl<R: Read> RawReader<R> {
@@ -72,6 +84,38 @@ impl<R: Read> RawReader<R> {
             progress,
             pending: Vec::new(),
             pending_pos: 0,
+            failure: None,
+        }
+    }
+
+    /// The underlying reader, positioned after the bytes read so far.
+    pub fn into_inner(self) -> R {
+        self.inner
+    }
+
+    /// The error that stopped reading the file as stored, if any.
+    pub fn failure(&self) -> Option<&ReadFailure> {
+        self.failure.as_ref()
+    }
+
+    /// Reads from the underlying reader, remembering its first error; after
+    /// an error it reports the same error again and reads nothing more.
+    fn read_inner(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(f) = &self.failure {
+            return Err(io::Error::other(f.message.clone()));
+        }
+        loop {
+            match self.inner.read(buf) {
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.failure = Some(ReadFailure {
+                        offset: self.read,
+                        message: crate::input::discover::describe_io(&e),
+                    });
+                    return Err(e);
+                }
+            }
         }
     }
 
@@ -85,10 +129,10 @@ impl<R: Read> RawReader<R> {
     fn peek(&mut self, n: usize) -> io::Result<&[u8]> {
         let mut chunk = [0u8; 64];
         while self.pending.len() < n {
-            let got = match self.inner.read(&mut chunk[..n - self.pending.len()]) {
+            let want = n - self.pending.len();
+            let got = match self.read_inner(&mut chunk[..want]) {
                 Ok(0) => break,
                 Ok(got) => got,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             };
             self.note_read(&chunk[..got]);
@@ -104,18 +148,13 @@ impl<R: Read> RawReader<R> {
     }
 
     /// Reads what is left (after a decoding error), so that the hash and the
-    /// size cover the whole file; returns the SHA-256 and size.
-    pub fn finish(mut self) -> io::Result<([u8; 32], u64)> {
+    /// size cover the whole file; returns the SHA-256 and size of the bytes
+    /// read, and the storage error that stopped reading early, if any.
+    pub fn finish(mut self) -> ([u8; 32], u64, Option<ReadFailure>) {
         let mut buf = vec![0u8; 1 << 16];
-        loop {
-            match self.read(&mut buf) {
-                Ok(0) => break,
-                Ok(_) => {}
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok((self.sha.finalize().into(), self.read))
+        // Stops at the end or at the first error, which `read_inner` keeps.
+        while matches!(self.read(&mut buf), Ok(n) if n > 0) {}
+        (self.sha.finalize().into(), self.read, self.failure)
     }
 }
 
@@ -127,7 +166,7 @@ impl<R: Read> Read for RawReader<R> {
             self.pending_pos += n;
             return Ok(n);
         }
-        let n = self.inner.read(buf)?;
+        let n = self.read_inner(buf)?;
         self.note_read(&buf[..n]);
         Ok(n)
     }
@@ -140,10 +179,15 @@ pub enum Decoder<R: Read> {
     Plain(Raw<R>),
     // Boxed: the inflate state is large and the other variants are not.
     Gzip(Box<GzMembers<Raw<R>>>),
-    Bzip2(bzip2::bufread::MultiBzDecoder<Raw<R>>),
-    Xz(liblzma::bufread::XzDecoder<Raw<R>>),
+    Bzip2(Salvage<Raw<R>, salvage::Bzip2>),
+    Xz(Salvage<Raw<R>, salvage::Xz>),
     Zstd(zstd::stream::read::Decoder<'static, Raw<R>>),
 }
+
+/// Most output asked of zstd in one call: `ZSTD_decompressStream` reports
+/// nothing of a call that fails, so up to this much decoded content before
+/// a corrupt block is lost (see `salvage`).
+pub const ZSTD_CALL: usize = 16 * 1024;
 
 /// Buffer size of the raw reader.
 const RAW_BUFFER: usize = 256 * 1024;
@@ -157,8 +201,8 @@ impl<R: Read> Decoder<R> {
         let buf = BufReader::with_capacity(RAW_BUFFER, raw);
         let dec = match sniffed {
             Ok(Compression::Gzip) => Decoder::Gzip(Box::new(GzMembers::new(buf))),
-            Ok(Compression::Bzip2) => Decoder::Bzip2(bzip2::bufread::MultiBzDecoder::new(buf)),
-            Ok(Compression::Xz) => Decoder::Xz(liblzma::bufread::XzDecoder::new_multi_decoder(buf)),
+            Ok(Compression::Bzip2) => Decoder::Bzip2(Salvage::new(buf, salvage::Bzip2::new())),
+            Ok(Compression::Xz) => Decoder::Xz(Salvage::new(buf, salvage::Xz::new()?)),
             Ok(Compression::Zstd) => Decoder::Zstd(zstd::stream::read::Decoder::with_buffer(buf)?),
             Ok(Compression::Plain) | Err(_) => Decoder::Plain(buf),
         };
@@ -170,25 +214,34 @@ impl<R: Read> Decoder<R> {
         match self {
             Decoder::Plain(b) => b.into_inner(),
             Decoder::Gzip(g) => g.into_inner().into_inner(),
-            Decoder::Bzip2(d) => d.into_inner().into_inner(),
-            Decoder::Xz(d) => d.into_inner().into_inner(),
+            Decoder::Bzip2(d) => d.inner.into_inner(),
+            Decoder::Xz(d) => d.inner.into_inner(),
             Decoder::Zstd(d) => d.finish().into_inner(),
         }
     }
 
+    /// The raw reader under the decoder.
+    pub fn raw(&self) -> &RawReader<R> {
+        self.raw_and_buffered().0
+    }
+
     /// Raw bytes consumed by the decoder so far (read minus buffered).
     pub fn raw_position(&self) -> u64 {
-        let (raw, buffered) = match self {
+        let (raw, buffered) = self.raw_and_buffered();
+        raw.position() - buffered as u64
+    }
+
+    fn raw_and_buffered(&self) -> (&RawReader<R>, usize) {
+        match self {
             Decoder::Plain(b) => (b.get_ref(), b.buffer().len()),
             Decoder::Gzip(g) => {
                 let b = g.get_ref();
                 (b.get_ref(), b.buffer().len())
             }
-            Decoder::Bzip2(d) => (d.get_ref().get_ref(), d.get_ref().buffer().len()),
-            Decoder::Xz(d) => (d.get_ref().get_ref(), d.get_ref().buffer().len()),
+            Decoder::Bzip2(d) => (d.inner.get_ref(), d.inner.buffer().len()),
+            Decoder::Xz(d) => (d.inner.get_ref(), d.inner.buffer().len()),
             Decoder::Zstd(d) => (d.get_ref().get_ref(), d.get_ref().buffer().len()),
-        };
-        raw.position() - buffered as u64
+        }
     }
 
     /// Notes about the stream (e.g. gzip members, zero padding).
@@ -207,7 +260,12 @@ impl<R: Read> Read for Decoder<R> {
             Decoder::Gzip(r) => r.read(buf),
             Decoder::Bzip2(r) => r.read(buf),
             Decoder::Xz(r) => r.read(buf),
-            Decoder::Zstd(r) => r.read(buf),
+            // Small calls: a call that meets damage gives nothing, so this
+            // bounds what a corrupt zstd block can take with it.
+            Decoder::Zstd(r) => {
+                let n = buf.len().min(ZSTD_CALL);
+                r.read(&mut buf[..n])
+            }
         }
     }
 }

@@ -2,6 +2,10 @@
 //! inputs. Folders are walked recursively (hidden files included), symbolic
 //! links are followed with loop detection, and a file reached twice (the
 //! same device and inode) is read once.
+//!
+//! A path that cannot be read (missing, a link loop, a device, a FIFO met
+//! in a folder) is still an input, rejected with its reason, so that the
+//! manifest lists everything the run was pointed at.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -15,6 +19,17 @@ pub enum InputKind {
     /// A FIFO named on the command line (read as a stream).
     Fifo,
     Stdin,
+    /// Found but not to be read; [`InputSpec::rejection`] says why.
+    Rejected,
+}
+
+/// Why an input is not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub reason: String,
+    /// It exists but is not something misdirect reads (a device, a socket,
+    /// a FIFO in a folder), rather than something that could not be reached.
+    pub unsupported: bool,
 }
 
 /// One input to read.
@@ -26,9 +41,23 @@ pub struct InputSpec {
     /// Size in bytes at discovery (0 for streams).
     pub size: u64,
     pub modified: Option<SystemTime>,
+    pub rejection: Option<Rejection>,
 }
 
 impl InputSpec {
+    fn rejected(path: PathBuf, reason: String, unsupported: bool) -> InputSpec {
+        InputSpec {
+            path,
+            kind: InputKind::Rejected,
+            size: 0,
+            modified: None,
+            rejection: Some(Rejection {
+                reason,
+                unsupported,
+            }),
+        }
+    }
+
     /// The path as shown in reports (`<stdin>` for standard input).
     pub fn display(&self) -> String {
         match self.kind {
@@ -41,9 +70,8 @@ impl InputSpec {
 /// The inputs found, and the problems met while looking for them.
 #[derive(Debug, Default)]
 pub struct Discovery {
+    /// Everything found, readable or not, sorted by path.
     pub inputs: Vec<InputSpec>,
-    /// Paths that could not be read as inputs, with the reason.
-    pub errors: Vec<(String, String)>,
     /// Things worth telling the investigator that are not errors.
     pub notes: Vec<String>,
 }
@@ -62,6 +90,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
                     kind: InputKind::Stdin,
                     size: 0,
                     modified: None,
+                    rejection: None,
                 });
             }
             continue;
@@ -70,7 +99,6 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
     }
     d.inputs.sort_by(|a, b| a.path.cmp(&b.path));
     dedupe_same_file(&mut d);
-    d.errors.sort();
     d
 }
 
@@ -78,7 +106,13 @@ fn walk(root: &Path, d: &mut Discovery) {
     let meta = match std::fs::metadata(root) {
         Ok(m) => m,
         Err(e) => {
-            d.errors.push((root.display().to_string(), describe_io(&e)));
+            let reason = if e.raw_os_error() == Some(libc::ELOOP) {
+                "symbolic link loop".to_string()
+            } else {
+                describe_io(&e)
+            };
+            d.inputs
+                .push(InputSpec::rejected(root.to_path_buf(), reason, false));
             return;
         }
     };
@@ -92,18 +126,30 @@ fn walk(root: &Path, d: &mut Discovery) {
                 if e.file_type().is_dir() {
                     continue;
                 }
+                let path = e.path().to_path_buf();
                 match e.metadata() {
                     Ok(m) if m.is_file() => d.inputs.push(InputSpec {
-                        path: e.path().to_path_buf(),
+                        path,
                         kind: InputKind::File,
                         size: m.len(),
                         modified: m.modified().ok(),
+                        rejection: None,
                     }),
-                    Ok(_) => d.notes.push(format!(
-                        "{}: skipped: not a regular file (FIFOs and devices are read only when named directly)",
-                        e.path().display()
+                    // A FIFO in a folder could block the run forever; a
+                    // device may never end.
+                    Ok(m) => d.inputs.push(InputSpec::rejected(
+                        path,
+                        format!(
+                            "not read: {} found in a folder (a FIFO is read only when named directly)",
+                            special_kind(&m)
+                        ),
+                        true,
                     )),
-                    Err(err) => d.errors.push((e.path().display().to_string(), err.to_string())),
+                    Err(err) => d.inputs.push(InputSpec::rejected(
+                        path,
+                        err.io_error().map_or_else(|| err.to_string(), describe_io),
+                        false,
+                    )),
                 }
             }
             Err(err) => {
@@ -118,7 +164,8 @@ fn walk(root: &Path, d: &mut Discovery) {
                 } else {
                     err.to_string()
                 };
-                d.errors.push((path, reason));
+                d.inputs
+                    .push(InputSpec::rejected(PathBuf::from(path), reason, false));
             }
         }
     }
@@ -132,9 +179,14 @@ fn add_named(p: &Path, meta: &std::fs::Metadata, d: &mut Discovery) {
     } else if ft.is_fifo() {
         InputKind::Fifo
     } else {
-        d.errors.push((
-            p.display().to_string(),
-            "not a regular file or FIFO (devices and sockets are not read)".to_string(),
+        // /dev/zero never ends and /dev/null is not a log: neither is read.
+        d.inputs.push(InputSpec::rejected(
+            p.to_path_buf(),
+            format!(
+                "not read: {} (only regular files, FIFOs and standard input are read; copy a device's content to a file first)",
+                special_kind(meta)
+            ),
+            true,
         ));
         return;
     };
@@ -147,7 +199,25 @@ fn add_named(p: &Path, meta: &std::fs::Metadata, d: &mut Discovery) {
             0
         },
         modified: meta.modified().ok(),
+        rejection: None,
     });
+}
+
+/// What a file that is not a regular file is, in words.
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let ft = meta.file_type();
+    if ft.is_fifo() {
+        "a FIFO"
+    } else if ft.is_char_device() {
+        "a character device"
+    } else if ft.is_block_device() {
+        "a block device"
+    } else if ft.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }
 }
 
 /// Drops second paths to one file (named twice, or reached through a
@@ -158,7 +228,7 @@ fn dedupe_same_file(d: &mut Discovery) {
     let mut seen: HashMap<(u64, u64), PathBuf> = HashMap::new();
     let mut kept = Vec::with_capacity(d.inputs.len());
     for input in d.inputs.drain(..) {
-        if input.kind == InputKind::Stdin {
+        if matches!(input.kind, InputKind::Stdin | InputKind::Rejected) {
             kept.push(input);
             continue;
         }
@@ -211,21 +281,27 @@ mod tests {
         let names: Vec<String> = d
             .inputs
             .iter()
+            .filter(|i| i.kind != InputKind::Rejected)
             .map(|i| i.path.strip_prefix(root).unwrap().display().to_string())
             .collect();
         assert_eq!(names, ["a.log", "b.log", "sub/.hidden.log"]);
-        assert!(
-            d.errors.iter().any(|(_, r)| r.contains("loop")),
-            "{:?}",
-            d.errors
-        );
+        let rejected: Vec<&str> = d
+            .inputs
+            .iter()
+            .filter_map(|i| i.rejection.as_ref().map(|r| r.reason.as_str()))
+            .collect();
+        assert_eq!(rejected.len(), 1, "{rejected:?}");
+        assert!(rejected[0].contains("loop"), "{rejected:?}");
         assert_eq!(d.notes.len(), 2, "{:?}", d.notes);
     }
 
     #[test]
     fn missing_path_is_an_error() {
         let d = discover(&[PathBuf::from("/nonexistent/misdirect")]);
-        assert!(d.inputs.is_empty());
-        assert_eq!(d.errors[0].1, "no such file or folder");
+        assert_eq!(d.inputs.len(), 1);
+        assert_eq!(d.inputs[0].kind, InputKind::Rejected);
+        let r = d.inputs[0].rejection.as_ref().unwrap();
+        assert_eq!(r.reason, "no such file or folder");
+        assert!(!r.unsupported);
     }
 }

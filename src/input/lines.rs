@@ -19,7 +19,7 @@ use std::sync::mpsc;
 
 use memchr::memchr_iter;
 
-use super::decode::{Compression, Decoder, RawReader};
+use super::decode::{Compression, Decoder, RawReader, ReadFailure};
 use super::utf16::{Order, Utf16ToUtf8};
 
 /// Size of the blocks the decompressor hands to the line splitter.
@@ -59,6 +59,8 @@ pub struct ReadError {
     pub raw_offset: u64,
     /// Offset in the decompressed content up to which lines were read.
     pub content_offset: u64,
+    /// The storage failed (an I/O error), rather than the data being damaged.
+    pub storage: bool,
 }
 
 /// What reading an input found, beside its lines.
@@ -85,7 +87,7 @@ pub fn read_lines<R: Read + Send>(
     let (decoder, compression) = Decoder::new(source)?;
     if compression.is_err() {
         // A recognised but unsupported compression: hash it whole, read nothing.
-        let (sha256, raw_bytes) = decoder.into_raw().finish()?;
+        let (sha256, raw_bytes, failure) = decoder.into_raw().finish();
         return Ok(ReadReport {
             compression,
             sha256,
@@ -94,7 +96,7 @@ pub fn read_lines<R: Read + Send>(
             content_bytes: 0,
             lines: LineStats::default(),
             notes: Vec::new(),
-            error: None,
+            error: failure.map(|f| storage_error(&f, 0)),
         });
     }
     let mut splitter = Splitter::new();
@@ -129,7 +131,25 @@ pub fn read_lines<R: Read + Send>(
     splitter.end(handler);
     let mut notes = decoder.notes();
     notes.extend(encoding_note(&splitter.stats));
-    let (sha256, raw_bytes) = decoder.into_raw().finish()?;
+    // A storage error while decoding is what stopped the lines, whatever
+    // the decoder made of it; one while hashing the rest (after a decoding
+    // error) only shortens the hash.
+    let failed_while_decoding = decoder.raw().failure().is_some();
+    let (sha256, raw_bytes, failure) = decoder.into_raw().finish();
+    let error = match (error, failure) {
+        (e, Some(f)) if failed_while_decoding || e.is_none() => {
+            let content = e.map_or(content_bytes, |e| e.content_offset);
+            Some(storage_error(&f, content))
+        }
+        (e, Some(f)) => {
+            notes.push(format!(
+                "the file could not be read past byte {} ({}); its size and SHA-256 are of the bytes before",
+                f.offset, f.message
+            ));
+            e
+        }
+        (e, None) => e,
+    };
     Ok(ReadReport {
         compression,
         sha256,
@@ -239,6 +259,16 @@ fn produce<R: Read>(
     let mut error = None;
     let mut spare: Option<Vec<u8>> = None;
     'outer: loop {
+        if crate::interrupt::requested() {
+            // The run ends without reports; what this says is never shown.
+            error = Some(ReadError {
+                message: "interrupted".to_string(),
+                raw_offset: decoder.raw_position(),
+                content_offset: content_bytes,
+                storage: false,
+            });
+            break;
+        }
         let mut block = spare.take().unwrap_or_else(|| Vec::with_capacity(BLOCK));
         block.clear();
         block.resize(BLOCK, 0);
@@ -257,6 +287,7 @@ fn produce<R: Read>(
                         message: describe_decode_error(&e),
                         raw_offset: decoder.raw_position(),
                         content_offset: content_bytes + filled as u64,
+                        storage: false,
                     });
                     eof = true;
                     break;
@@ -281,6 +312,19 @@ fn produce<R: Read>(
         content_blake3: hasher.finalize().into(),
         content_bytes,
         error,
+    }
+}
+
+/// The report's error for a storage failure (not damage in the data).
+pub fn storage_error(f: &ReadFailure, content_offset: u64) -> ReadError {
+    ReadError {
+        message: format!(
+            "read error: {}; lines before this point were read",
+            f.message
+        ),
+        raw_offset: f.offset,
+        content_offset,
+        storage: true,
     }
 }
 
@@ -406,6 +450,7 @@ fn trim_cr(l: &[u8]) -> &[u8] {
 mod tests {
     use super::*;
     use crate::progress::Counter;
+    use sha2::Digest;
 
     #[derive(Default)]
     struct Lines {
@@ -465,6 +510,49 @@ mod tests {
             assert_eq!(texts, [&b"short"[..], b"after"]);
             assert_eq!(h.long, [2, 4]);
             assert_eq!(r.lines.lines, 4);
+        }
+    }
+
+    /// Gives `data`, then fails as a disk with a bad sector would.
+    struct FailsAfter {
+        data: io::Cursor<Vec<u8>>,
+    }
+
+    impl Read for FailsAfter {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            match self.data.read(buf)? {
+                0 => Err(io::Error::from_raw_os_error(libc::EIO)),
+                n => Ok(n),
+            }
+        }
+    }
+
+    #[test]
+    fn storage_error_keeps_the_lines_before_it() {
+        let mut data = Vec::new();
+        for i in 0..100_000u32 {
+            data.extend_from_slice(format!("line {i}\n").as_bytes());
+        }
+        data.extend_from_slice(b"cut li");
+        for pipeline in [false, true] {
+            let mut h = Lines::default();
+            let raw = RawReader::new(
+                FailsAfter {
+                    data: io::Cursor::new(data.clone()),
+                },
+                Counter::none(),
+            );
+            let r = read_lines(raw, pipeline, &mut h).unwrap();
+            // Every complete line, and the piece of the last one.
+            assert_eq!(h.lines.len(), 100_001);
+            assert_eq!(h.lines[100_000].1, b"cut li");
+            let e = r.error.unwrap();
+            assert!(e.storage);
+            assert!(e.message.starts_with("read error: "), "{}", e.message);
+            assert_eq!(e.raw_offset, data.len() as u64);
+            assert_eq!(e.content_offset, data.len() as u64);
+            assert_eq!(r.raw_bytes, data.len() as u64);
+            assert_eq!(r.sha256, <[u8; 32]>::from(sha2::Sha256::digest(&data)));
         }
     }
 

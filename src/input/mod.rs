@@ -7,6 +7,7 @@ pub mod decode;
 pub mod discover;
 pub mod inflate;
 pub mod lines;
+pub mod salvage;
 pub mod utf16;
 
 pub use decode::Compression;

@@ -54,7 +54,11 @@ impl Acc {
         let mut m = self.m;
         m.messages_attempted = self.messages.len() as u64;
         m.messages_leaked = self.leaked.len() as u64;
-        m.bytes_leaked = self.leaked.values().flatten().sum();
+        m.bytes_leaked = self
+            .leaked
+            .values()
+            .flatten()
+            .fold(0u64, |a, &b| a.saturating_add(b));
         m.leaked_messages_without_size =
             self.leaked.values().filter(|s| s.is_none()).count() as u64;
         m.senders = self.senders.len() as u64;

@@ -2,8 +2,11 @@
 //! the terminal summary.
 //!
 //! Report writers only ever see finished tables ([`Table`]), never raw log
-//! lines. Every file is written under a temporary name and renamed into
-//! place, so a report that exists is complete.
+//! lines. Every file is written under a temporary name and flushed to disk;
+//! only when all are written are they renamed into place, run.json last.
+//! A run that fails or is interrupted before that removes its temporary
+//! files and leaves the folder as it found it: a report that exists is
+//! complete, and never a mix of two runs.
 
 pub mod csv;
 pub mod format;
@@ -91,12 +94,14 @@ pub enum ReportError {
     Io { path: PathBuf, source: io::Error },
     #[error("cannot write {path} as Parquet: {message}")]
     Parquet { path: PathBuf, message: String },
-    #[error("cannot write {path} as CSV: {source}")]
+    #[error("cannot write {path} as CSV: {source}; check that the folder is writable and the disk is not full")]
     Csv { path: PathBuf, source: ::csv::Error },
     #[error("the report folder {path} already holds files; pass --force to replace its reports, or choose another --out")]
     OutExists { path: PathBuf },
     #[error("cannot create the report folder {path}: {source}")]
     CreateOut { path: PathBuf, source: io::Error },
+    #[error("cannot write in the report folder {path}: {source}; choose a writable --out")]
+    NotWritable { path: PathBuf, source: io::Error },
 }
 
 /// A format a table can be written in.
@@ -110,12 +115,18 @@ pub trait TableWriter {
 /// The folder reports go to.
 pub struct OutDir {
     path: PathBuf,
+    /// Made by this run: removed again if the run ends without reports.
+    created: bool,
+    /// (temporary, final) names of the files written, in order.
+    staged: std::cell::RefCell<Vec<(PathBuf, PathBuf)>>,
+    committed: bool,
 }
 
 impl OutDir {
     /// Creates the folder, or checks that an existing one may be written to:
     /// an existing non-empty folder needs `force`.
     pub fn prepare(path: &Path, force: bool) -> Result<OutDir, ReportError> {
+        let mut created = false;
         match fs::read_dir(path) {
             Ok(mut entries) => {
                 if entries.next().is_some() && !force {
@@ -129,6 +140,7 @@ impl OutDir {
                     path: path.to_path_buf(),
                     source,
                 })?;
+                created = true;
             }
             Err(source) => {
                 return Err(ReportError::CreateOut {
@@ -137,9 +149,21 @@ impl OutDir {
                 })
             }
         }
-        Ok(OutDir {
+        let out = OutDir {
             path: path.to_path_buf(),
-        })
+            created,
+            staged: Default::default(),
+            committed: false,
+        };
+        // Before a long scan, not after it: a read-only folder fails now.
+        let probe = path.join(format!(".misdirect-probe-{}", std::process::id()));
+        let written = File::create(&probe).and_then(|mut f| f.write_all(b"x"));
+        let _ = fs::remove_file(&probe);
+        written.map_err(|source| ReportError::NotWritable {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(out)
     }
 
     pub fn path(&self) -> &Path {
@@ -161,8 +185,8 @@ impl OutDir {
         Ok(written)
     }
 
-    /// Writes one file atomically: to a temporary name in the same folder,
-    /// flushed to disk, then renamed over the final name.
+    /// Writes one file to a temporary name in the same folder, flushed to
+    /// disk; [`OutDir::commit`] renames it over the final name.
     pub fn write_file(
         &self,
         name: &str,
@@ -181,12 +205,45 @@ impl OutDir {
             let mut out = BufWriter::with_capacity(1 << 16, file);
             body(&mut out, &path)?;
             let file = out.into_inner().map_err(|e| io_err(e.into_error()))?;
-            file.sync_all().map_err(io_err)?;
-            fs::rename(&tmp, &path).map_err(io_err)
+            file.sync_all().map_err(io_err)
         })();
         if result.is_err() {
             let _ = fs::remove_file(&tmp);
         }
-        result.map(|()| path)
+        result?;
+        self.staged.borrow_mut().push((tmp, path.clone()));
+        Ok(path)
+    }
+
+    /// Renames every file written into place, in the order written.
+    pub fn commit(mut self) -> Result<(), ReportError> {
+        let staged = std::mem::take(&mut *self.staged.borrow_mut());
+        let mut rest = staged.into_iter();
+        for (tmp, path) in rest.by_ref() {
+            if let Err(source) = fs::rename(&tmp, &path) {
+                let _ = fs::remove_file(&tmp);
+                // Put the others back, for Drop to remove.
+                self.staged.borrow_mut().extend(rest);
+                return Err(ReportError::Io { path, source });
+            }
+        }
+        // The renames themselves reach the disk.
+        if let Ok(dir) = File::open(&self.path) {
+            let _ = dir.sync_all();
+        }
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for OutDir {
+    fn drop(&mut self) {
+        for (tmp, _) in self.staged.borrow_mut().drain(..) {
+            let _ = fs::remove_file(tmp);
+        }
+        if self.created && !self.committed {
+            // Only if empty: never removes anything but what this run made.
+            let _ = fs::remove_dir(&self.path);
+        }
     }
 }

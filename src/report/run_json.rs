@@ -39,6 +39,7 @@ pub struct Inputs {
     pub files: usize,
     pub read_whole: usize,
     pub damaged: usize,
+    pub changed: usize,
     pub unreadable: usize,
     pub unsupported: usize,
     pub unknown_format: usize,
@@ -119,6 +120,7 @@ pub fn build<'a>(
         match f.status {
             FileStatus::Ok => inputs.read_whole += 1,
             FileStatus::Damaged => inputs.damaged += 1,
+            FileStatus::Changed => inputs.changed += 1,
             FileStatus::Unreadable => inputs.unreadable += 1,
             FileStatus::Unsupported => inputs.unsupported += 1,
             FileStatus::UnknownFormat => inputs.unknown_format += 1,

@@ -30,6 +30,7 @@ pub fn render(
     let mut problems = Vec::new();
     for (st, word) in [
         (FileStatus::Damaged, "damaged"),
+        (FileStatus::Changed, "changed while read"),
         (FileStatus::Unreadable, "unreadable"),
         (FileStatus::Unsupported, "unsupported"),
         (FileStatus::UnknownFormat, "in no known format"),

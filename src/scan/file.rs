@@ -12,7 +12,8 @@ use crate::correlate::internal::Relabel;
 use crate::correlate::{Correlator, Fragment};
 use crate::input::decode::RawReader;
 use crate::input::discover::describe_io;
-use crate::input::lines::{read_lines, read_whole, LineHandler, ReadReport};
+use crate::input::lines::{read_lines, read_whole, storage_error, LineHandler, ReadReport};
+use crate::input::Compression;
 use crate::input::{InputKind, InputSpec};
 use crate::parse::detect::{detect, Detection, Format, UTF8_BOM};
 use crate::parse::exchange::ExchangeParser;
@@ -39,18 +40,37 @@ pub struct FileResult {
 /// Reads one input completely.
 pub fn process_file(index: u32, spec: &InputSpec, ctx: &ScanContext) -> FileResult {
     let mut record = FileRecord::new(index, spec);
+    let not_read = |record: FileRecord| FileResult {
+        record,
+        census: Census::new(),
+        loose: Vec::new(),
+    };
+    // Decides between reading whole and streaming: the size when opened,
+    // which may differ from the size when found.
+    let mut opened_size = None;
     let reader: Box<dyn Read + Send> = match spec.kind {
         InputKind::Stdin => Box::new(io::stdin()),
+        InputKind::Rejected => {
+            let r = spec.rejection.as_ref().expect("a rejected input says why");
+            record.status = if r.unsupported {
+                FileStatus::Unsupported
+            } else {
+                FileStatus::Unreadable
+            };
+            record.error = Some(r.reason.clone());
+            return not_read(record);
+        }
         InputKind::File | InputKind::Fifo => match File::open(&spec.path) {
-            Ok(f) => Box::new(f),
+            Ok(f) => {
+                if spec.kind == InputKind::File {
+                    opened_size = f.metadata().ok().map(|m| m.len());
+                }
+                Box::new(f)
+            }
             Err(e) => {
                 record.status = FileStatus::Unreadable;
                 record.error = Some(format!("cannot open: {}", describe_io(&e)));
-                return FileResult {
-                    record,
-                    census: Census::new(),
-                    loose: Vec::new(),
-                };
+                return not_read(record);
             }
         },
     };
@@ -71,19 +91,11 @@ pub fn process_file(index: u32, spec: &InputSpec, ctx: &ScanContext) -> FileResu
         used: 0,
         skipped: SkipCounts::default(),
     };
-    let mut raw = RawReader::new(reader, ctx.progress.clone());
-    let report = if spec.kind == InputKind::File && spec.size <= WHOLE_RAW_LIMIT {
+    let raw = RawReader::new(reader, ctx.progress.clone());
+    let report = match opened_size {
         // Small files are read whole (a gzip one is inflated in one call).
-        let mut buf = Vec::with_capacity(spec.size as usize);
-        match raw.read_to_end(&mut buf) {
-            Ok(_) => match raw.finish() {
-                Ok((sha256, _)) => read_whole(buf, sha256, &mut handler),
-                Err(e) => Err(e),
-            },
-            Err(e) => Err(e),
-        }
-    } else {
-        read_lines(raw, ctx.pipeline, &mut handler)
+        Some(size) if size <= WHOLE_RAW_LIMIT => read_small(raw, size, ctx, &mut handler),
+        _ => read_lines(raw, ctx.pipeline, &mut handler),
     };
     let Handler {
         mut parser,
@@ -95,14 +107,21 @@ pub fn process_file(index: u32, spec: &InputSpec, ctx: &ScanContext) -> FileResu
     } = handler;
     let (census, loose) = correlator.finish();
     match report {
-        Ok(report) => describe(
-            &mut record,
-            report,
-            detection,
-            parser.as_mut(),
-            used,
-            skipped,
-        ),
+        Ok(report) => {
+            // A read error, not a change, is why fewer bytes were read.
+            let storage_failed = report.error.as_ref().is_some_and(|e| e.storage);
+            describe(
+                &mut record,
+                report,
+                detection,
+                parser.as_mut(),
+                used,
+                skipped,
+            );
+            if spec.kind == InputKind::File && !storage_failed {
+                note_change(&mut record);
+            }
+        }
         Err(e) => {
             record.status = FileStatus::Unreadable;
             record.error = Some(format!("cannot read: {}", describe_io(&e)));
@@ -112,6 +131,58 @@ pub fn process_file(index: u32, spec: &InputSpec, ctx: &ScanContext) -> FileResu
         record,
         census,
         loose,
+    }
+}
+
+/// Reads a small file into memory and its lines from there. A file that
+/// grew past the limit since it was opened is streamed from where the
+/// buffer ends; a storage error keeps the lines of the bytes before it.
+fn read_small(
+    mut raw: RawReader<Box<dyn Read + Send>>,
+    size: u64,
+    ctx: &ScanContext,
+    handler: &mut dyn LineHandler,
+) -> io::Result<ReadReport> {
+    let mut buf = Vec::with_capacity(size as usize);
+    // An error is kept by the raw reader and reported below.
+    let _ = raw.by_ref().take(WHOLE_RAW_LIMIT + 1).read_to_end(&mut buf);
+    if buf.len() as u64 > WHOLE_RAW_LIMIT && raw.failure().is_none() {
+        let source: Box<dyn Read + Send> = Box::new(io::Cursor::new(buf).chain(raw.into_inner()));
+        let raw = RawReader::new(source, ctx.progress.clone());
+        return read_lines(raw, ctx.pipeline, handler);
+    }
+    let (sha256, _, failure) = raw.finish();
+    let mut report = read_whole(buf, sha256, handler)?;
+    if let Some(f) = failure {
+        let content = report
+            .error
+            .take()
+            .map_or(report.content_bytes, |e| e.content_offset);
+        report.error = Some(storage_error(&f, content));
+    }
+    Ok(report)
+}
+
+/// A file whose size when read differs from its size when found changed
+/// while the run read it (a live log, a rotation, a copy in progress):
+/// what was read is in the counts, but it is not the file that was found.
+fn note_change(record: &mut FileRecord) {
+    let (found, read) = (record.discovered_size, record.size);
+    if found == read {
+        return;
+    }
+    let what = if read > found {
+        format!("it grew from {found} to {read} bytes while the run read it; every byte up to {read} was read")
+    } else {
+        format!(
+            "it shrank from {found} to {read} bytes while the run read it; bytes {read} to {found} were no longer there and were not read"
+        )
+    };
+    if matches!(record.status, FileStatus::Ok | FileStatus::UnknownFormat) {
+        record.status = FileStatus::Changed;
+        record.error = Some(format!("changed while read: {what}"));
+    } else {
+        record.notes.push(format!("changed while read: {what}"));
     }
 }
 
@@ -130,16 +201,11 @@ fn describe(
     record.lines_used = used;
     record.skipped = skipped;
     record.notes.extend(report.notes);
-    if record.discovered_size != 0 && record.discovered_size != report.raw_bytes {
-        record.notes.push(format!(
-            "size changed while reading: {} bytes when found, {} read",
-            record.discovered_size, report.raw_bytes
-        ));
-    }
     match report.compression {
         Ok(c) => {
             record.compression = c.as_str().to_string();
             record.content_blake3 = Some(report.content_blake3);
+            record.notes.extend(name_mismatch(&record.path, c));
         }
         Err(name) => {
             record.compression = name.to_string();
@@ -160,7 +226,16 @@ fn describe(
                 crate::report::text::escape_for_display(&sample)
             ));
         }
-        Some(Detection::Empty) | None => record.format = "empty".to_string(),
+        Some(Detection::Empty) | None => {
+            record.format = "empty".to_string();
+            if report.content_bytes > 0 {
+                // A zeroed or pre-allocated file looks empty but is not.
+                record.notes.push(format!(
+                    "no line with text: its {} bytes are blank lines, NUL bytes or lines too long to read",
+                    report.content_bytes
+                ));
+            }
+        }
     }
     if let Some(p) = parser {
         let facts = p.finish();
@@ -171,11 +246,46 @@ fn describe(
         record.notes.extend(facts.warnings);
     }
     if let Some(e) = report.error {
-        record.status = FileStatus::Damaged;
+        // Nothing at all could be read: unreadable rather than damaged.
+        record.status = if e.raw_offset == 0 && report.raw_bytes == 0 {
+            FileStatus::Unreadable
+        } else {
+            FileStatus::Damaged
+        };
         record.error = Some(format!(
             "{} (stopped at byte {} of the file, {} bytes into its content)",
             e.message, e.raw_offset, e.content_offset
         ));
+    }
+}
+
+/// A note when the name promises another compression than the content has
+/// (a `.gz` that is plain text, a `.log` that is gzip): the content wins,
+/// but an investigator comparing with other tools should know.
+fn name_mismatch(path: &str, content: Compression) -> Option<String> {
+    let lower = path.to_ascii_lowercase();
+    let named = [
+        (".gz", Compression::Gzip),
+        (".bz2", Compression::Bzip2),
+        (".xz", Compression::Xz),
+        (".zst", Compression::Zstd),
+    ]
+    .into_iter()
+    .find(|(ext, _)| lower.ends_with(ext))
+    .map(|(_, c)| c);
+    match named {
+        Some(n) if n != content => Some(format!(
+            "the name says {} but the content is {}; read as {}",
+            n.as_str(),
+            content.as_str(),
+            content.as_str()
+        )),
+        None if content != Compression::Plain => Some(format!(
+            "{}-compressed content under a name without its extension; read as {}",
+            content.as_str(),
+            content.as_str()
+        )),
+        _ => None,
     }
 }
 

@@ -75,8 +75,11 @@ impl ScanContext {
 pub enum FileStatus {
     /// Read whole.
     Ok,
-    /// Read up to a point of damage (truncated or corrupt compression).
+    /// Read up to a point of damage (truncated or corrupt compression, a
+    /// read error of the storage).
     Damaged,
+    /// Read whole, but its size changed between being found and being read.
+    Changed,
     /// Could not be opened or read at all.
     Unreadable,
     /// A compression misdirect does not read.
@@ -92,6 +95,7 @@ impl FileStatus {
         match self {
             FileStatus::Ok => "ok",
             FileStatus::Damaged => "damaged",
+            FileStatus::Changed => "changed",
             FileStatus::Unreadable => "unreadable",
             FileStatus::Unsupported => "unsupported",
             FileStatus::UnknownFormat => "unknown-format",
@@ -103,7 +107,10 @@ impl FileStatus {
     pub fn is_incomplete(self) -> bool {
         matches!(
             self,
-            FileStatus::Damaged | FileStatus::Unreadable | FileStatus::Unsupported
+            FileStatus::Damaged
+                | FileStatus::Changed
+                | FileStatus::Unreadable
+                | FileStatus::Unsupported
         )
     }
 }
@@ -170,9 +177,9 @@ impl FileRecord {
 /// Everything a scan found.
 pub struct ScanResult {
     pub census: Census,
+    /// One per input, including the paths that could not be read at all
+    /// (missing, symbolic link loops, devices).
     pub files: Vec<FileRecord>,
-    /// Paths that were not inputs at all (missing, loops), with the reason.
-    pub discovery_errors: Vec<(String, String)>,
     pub notes: Vec<String>,
     pub joins: JoinStats,
     pub threads: usize,
@@ -203,7 +210,7 @@ impl ScanResult {
 
     /// Whether every input was read whole.
     pub fn complete(&self) -> bool {
-        self.discovery_errors.is_empty() && !self.files.iter().any(|f| f.status.is_incomplete())
+        !self.files.iter().any(|f| f.status.is_incomplete())
     }
 }
 
@@ -235,6 +242,9 @@ pub fn run(cfg: &ScanConfig, started_at: Micros) -> anyhow::Result<ScanResult> {
     pool.scope(|s| {
         for _ in 0..cfg.threads.min(inputs.len().max(1)) {
             s.spawn(|_| loop {
+                if crate::interrupt::requested() {
+                    break;
+                }
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(spec) = inputs.get(i) else { break };
                 let result = process_file(i as u32, spec, &ctx);
@@ -249,7 +259,6 @@ pub fn run(cfg: &ScanConfig, started_at: Micros) -> anyhow::Result<ScanResult> {
     Ok(ScanResult {
         census,
         files: merged.files,
-        discovery_errors: discovery.errors,
         notes: discovery.notes,
         joins,
         threads: cfg.threads,

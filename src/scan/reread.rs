@@ -88,8 +88,11 @@ pub fn collect(
     let read = |&i: &u32| -> (u32, Result<Census, String>) {
         let spec = &result.inputs[i as usize];
         let first = &result.files[i as usize];
-        if spec.kind == InputKind::Stdin {
-            return (i, Err("standard input cannot be read twice".into()));
+        match spec.kind {
+            InputKind::File => {}
+            InputKind::Stdin => return (i, Err("standard input cannot be read twice".into())),
+            // Reading a FIFO again would wait for a writer that is gone.
+            _ => return (i, Err("a FIFO cannot be read twice".into())),
         }
         let r = process_file(i, spec, &ctx);
         if r.record.content_key() != first.content_key() || r.record.status != first.status {
