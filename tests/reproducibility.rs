@@ -1,7 +1,10 @@
 //! Reports are byte-identical whatever the thread count or the order of
-//! the paths on the command line.
+//! the paths on the command line: fixed cases, and a property over random
+//! orders of inputs of every format.
 
 use std::fs;
+
+use proptest::strategy::Strategy;
 
 use crate::util::*;
 
@@ -49,5 +52,75 @@ fn same_bytes_for_any_thread_count_and_path_order() {
     }
     for r in &reports[1..] {
         assert!(r == &reports[0], "reports differ between runs");
+    }
+}
+
+/// The reports of `paths` read with `threads`: every file but run.json.
+fn reports(paths: &[std::path::PathBuf], threads: usize) -> Vec<(String, Vec<u8>)> {
+    let out = tempfile::tempdir().unwrap();
+    let refs: Vec<&std::path::Path> = paths.iter().map(|p| p.as_path()).collect();
+    scan(
+        &refs,
+        out.path(),
+        &["--threads", &threads.to_string(), "--target", "army.mil"],
+        0,
+    );
+    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap() != "run.json")
+        .map(|p| {
+            let bytes = fs::read(&p).unwrap();
+            (p.file_name().unwrap().to_string_lossy().into_owned(), bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Logs of every format: the real Postfix, Exim and Sendmail samples, and
+/// the Exchange and Microsoft 365 fixtures.
+fn mixed_inputs() -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = fs::read_dir(root().join("samples/postfix"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("mail.log-")
+        })
+        .collect();
+    v.push(root().join("samples/exim/mainlog"));
+    v.push(root().join("samples/sendmail/maillog"));
+    v.extend(
+        fs::read_dir(data("subjects"))
+            .unwrap()
+            .map(|e| e.unwrap().path()),
+    );
+    v.sort();
+    v
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(10))]
+
+    /// Any order of the inputs of every format, any thread count: the
+    /// same bytes in every report.
+    #[test]
+    fn same_reports_for_any_permutation_and_thread_count(
+        order in proptest::strategy::Just(mixed_inputs()).prop_shuffle(),
+        threads in 1usize..=4,
+    ) {
+        static BASE: std::sync::OnceLock<Vec<(String, Vec<u8>)>> = std::sync::OnceLock::new();
+        let base = BASE.get_or_init(|| reports(&mixed_inputs(), 1));
+        let got = reports(&order, threads);
+        proptest::prop_assert_eq!(
+            got.iter().map(|f| &f.0).collect::<Vec<_>>(),
+            base.iter().map(|f| &f.0).collect::<Vec<_>>()
+        );
+        for (g, b) in got.iter().zip(base) {
+            proptest::prop_assert!(g.1 == b.1, "{} differs ({threads} threads, order {order:?})", g.0);
+        }
     }
 }
