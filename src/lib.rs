@@ -13,6 +13,8 @@ pub mod cli;
 pub mod config;
 pub mod correlate;
 pub mod domain;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod input;
 pub mod interrupt;
 pub mod leak;

@@ -37,4 +37,6 @@ mod synth;
 mod receivers;
 // What it was: subjects in every format, protective markings, redaction.
 mod subjects;
+// The fuzz targets' corpora and seeded mutations, on stable.
+mod fuzz_replay;
 mod util;

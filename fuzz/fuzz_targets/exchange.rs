@@ -4,21 +4,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use misdirect::aggregate::Census;
-use misdirect::correlate::{join::join_fragments, Correlator};
-use misdirect::parse::exchange::ExchangeParser;
-use misdirect::parse::LineParser;
-use misdirect::time::{Clock, YearRule, Zone, DAY};
 
+// The body is `misdirect::fuzzing`, shared with the corpus replay that
+// `cargo test` runs (tests/fuzz_replay.rs).
 fuzz_target!(|data: &[u8]| {
-    let mut parser = ExchangeParser::new(Clock::new(YearRule::FirstLine(2024), Zone::utc()));
-    let mut c = Correlator::new(0, DAY, Census::new());
-    for (i, line) in data.split(|&b| b == b'\n').enumerate() {
-        c.set_line(i as u64 + 1);
-        parser.parse_line(line, &mut c);
-    }
-    let _ = parser.finish();
-    let (mut census, loose) = c.finish();
-    join_fragments(loose, DAY, &mut census);
-    let _ = census.rows();
+    misdirect::fuzzing::run("exchange", data);
 });

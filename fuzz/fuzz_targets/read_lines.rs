@@ -3,23 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use misdirect::input::decode::RawReader;
-use misdirect::input::lines::{read_lines, LineHandler};
-use misdirect::progress::Counter;
 
-struct Count(u64);
-
-impl LineHandler for Count {
-    fn begin(&mut self, _head: &[u8]) {}
-    fn line(&mut self, line: &[u8], _n: u64, _nul: bool) {
-        self.0 += line.len() as u64;
-    }
-    fn too_long(&mut self, _n: u64) {}
-}
-
+// The body is `misdirect::fuzzing`, shared with the corpus replay that
+// `cargo test` runs (tests/fuzz_replay.rs).
 fuzz_target!(|data: &[u8]| {
-    for pipeline in [false, true] {
-        let raw = RawReader::new(std::io::Cursor::new(data.to_vec()), Counter::none());
-        let _ = read_lines(raw, pipeline, &mut Count(0));
-    }
+    misdirect::fuzzing::run("read_lines", data);
 });
