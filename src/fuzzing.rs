@@ -116,6 +116,28 @@ fn domain(data: &[u8]) {
     let _ = unicode_form(&s);
 }
 
+/// `data` compressed fast as gzip, bzip2, xz or zstd (`kind` % 4): the
+/// inputs of the decompression target and of its property test.
+pub fn compress(kind: u8, data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let out = match kind % 4 {
+        0 => {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(data).and_then(|_| e.finish())
+        }
+        1 => {
+            let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+            e.write_all(data).and_then(|_| e.finish())
+        }
+        2 => {
+            let mut e = liblzma::write::XzEncoder::new(Vec::new(), 0);
+            e.write_all(data).and_then(|_| e.finish())
+        }
+        _ => zstd::encode_all(data, 1),
+    };
+    out.expect("compressing in memory")
+}
+
 struct Count(u64);
 
 impl LineHandler for Count {

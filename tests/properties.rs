@@ -219,27 +219,7 @@ impl LineHandler for Content {
     fn too_long(&mut self, _n: u64) {}
 }
 
-fn compress(kind: u8, data: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    match kind {
-        0 => {
-            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-            e.write_all(data).unwrap();
-            e.finish().unwrap()
-        }
-        1 => {
-            let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
-            e.write_all(data).unwrap();
-            e.finish().unwrap()
-        }
-        2 => {
-            let mut e = liblzma::write::XzEncoder::new(Vec::new(), 0);
-            e.write_all(data).unwrap();
-            e.finish().unwrap()
-        }
-        _ => zstd::encode_all(data, 1).unwrap(),
-    }
-}
+use misdirect::fuzzing::compress;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]

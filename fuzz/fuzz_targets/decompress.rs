@@ -5,9 +5,9 @@
 //! always agree.
 #![no_main]
 
-use std::io::Write;
 
 use libfuzzer_sys::fuzz_target;
+use misdirect::fuzzing::compress;
 use misdirect::input::decode::RawReader;
 use misdirect::input::lines::{read_lines, read_whole, LineHandler};
 use misdirect::progress::Counter;
@@ -24,27 +24,6 @@ impl LineHandler for Collect {
     }
     fn too_long(&mut self, _n: u64) {
         self.1 += 1;
-    }
-}
-
-fn compress(kind: u8, data: &[u8]) -> Vec<u8> {
-    match kind % 4 {
-        0 => {
-            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-            e.write_all(data).unwrap();
-            e.finish().unwrap()
-        }
-        1 => {
-            let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
-            e.write_all(data).unwrap();
-            e.finish().unwrap()
-        }
-        2 => {
-            let mut e = liblzma::write::XzEncoder::new(Vec::new(), 0);
-            e.write_all(data).unwrap();
-            e.finish().unwrap()
-        }
-        _ => zstd::encode_all(data, 1).unwrap(),
     }
 }
 
