@@ -153,16 +153,7 @@ fn byte_identical_inputs_count_once() {
 
 #[test]
 fn truncated_gzip_keeps_what_was_read() {
-    let big: String = (0..20_000)
-        .map(|i| {
-            format!(
-                "Jul  5 06:52:11 mx1 postfix/cleanup[3]: Q{i:08X}: message-id=<{i}@example.org>\n\
-                 Jul  5 06:52:11 mx1 postfix/qmgr[1]: Q{i:08X}: from=<a@example.org>, size=100, nrcpt=1 (queue active)\n\
-                 Jul  5 06:52:12 mx1 postfix/smtp[2]: Q{i:08X}: to=<u{i}@army.ml>, relay=mx[192.0.2.1]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 ok)\n\
-                 Jul  5 06:52:12 mx1 postfix/qmgr[1]: Q{i:08X}: removed\n"
-            )
-        })
-        .collect();
+    let big = postfix_messages(0, 20_000);
     let mut gz = gzip(big.as_bytes());
     let full = gz.len();
     gz.truncate(full / 2);

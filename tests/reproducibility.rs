@@ -10,16 +10,7 @@ use crate::util::*;
 
 #[test]
 fn same_bytes_for_any_thread_count_and_path_order() {
-    let logs: Vec<_> = fs::read_dir(root().join("samples/postfix"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("mail.log-")
-        })
-        .collect();
+    let logs = postfix_samples();
     let mut reversed = logs.clone();
     reversed.sort();
     reversed.reverse();
@@ -60,10 +51,9 @@ fn reports(paths: &[std::path::PathBuf], threads: usize, extra: &[&str]) -> Vec<
     files
 }
 
-/// Logs of every format: the real Postfix, Exim and Sendmail samples, and
-/// the Exchange and Microsoft 365 fixtures.
-fn mixed_inputs() -> Vec<std::path::PathBuf> {
-    let mut v: Vec<_> = fs::read_dir(root().join("samples/postfix"))
+/// The real Postfix samples (not their README and expected counts).
+fn postfix_samples() -> Vec<std::path::PathBuf> {
+    fs::read_dir(root().join("samples/postfix"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| {
@@ -72,7 +62,13 @@ fn mixed_inputs() -> Vec<std::path::PathBuf> {
                 .to_string_lossy()
                 .starts_with("mail.log-")
         })
-        .collect();
+        .collect()
+}
+
+/// Logs of every format: the real Postfix, Exim and Sendmail samples, and
+/// the Exchange and Microsoft 365 fixtures.
+fn mixed_inputs() -> Vec<std::path::PathBuf> {
+    let mut v = postfix_samples();
     v.push(root().join("samples/exim/mainlog"));
     v.push(root().join("samples/sendmail/maillog"));
     v.extend(
