@@ -10,6 +10,7 @@ use crate::config::{Command, MatchConfig, PermuteConfig, ScanConfig};
 use crate::leak::ledger::DomainSet;
 use crate::leak::LeakReport;
 use crate::report::csv::CsvWriter;
+#[cfg(feature = "parquet")]
 use crate::report::parquet::ParquetTableWriter;
 use crate::report::run_json::{self, LeakRun, LookalikeRun, RunInfo};
 use crate::report::text::escape_for_display;
@@ -249,6 +250,7 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
     };
     let findings = detection.findings;
     let (leak, leak_run) = quantify(cfg, started_at, &mut result, &findings);
+    result.census.release_domains();
     if crate::interrupt::requested() {
         return Ok(Exit::Interrupted);
     }
@@ -269,7 +271,11 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
         }
     }
 
+    #[cfg(feature = "parquet")]
     let both: [&dyn TableWriter; 2] = [&CsvWriter, &ParquetTableWriter];
+    // Only a build for the fuzzers leaves polars out.
+    #[cfg(not(feature = "parquet"))]
+    let both: [&dyn TableWriter; 1] = [&CsvWriter];
     let mut written = Vec::new();
     for p in out.write_table(&tables::domains(&rows), &both)? {
         written.push(file_name(&p));

@@ -1,10 +1,11 @@
 //! The recipient-domain census: for every recipient domain, how many
 //! messages, recipients, deliveries by final status, bytes and senders.
 
-use hashbrown::{HashMap, HashSet};
+use hashbrown::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::evidence::Evidence;
+use super::smallset::SmallSet;
 use crate::correlate::{Message, MessageSink};
 use crate::domain::{normalize_domain, registrable, split_address, unicode_form, unquote_local};
 use crate::leak::ledger::{DomainLedger, LedgerLimits, LedgerMode, RecordRef, Spill, ANY_ORIGIN};
@@ -21,8 +22,9 @@ type Map<V> = HashMap<Box<[u8]>, V, foldhash::fast::RandomState>;
 /// hash with probability 2^-128, so even a set of 10^12 values has less
 /// than a 10^-14 chance of one collision; the counts are exact in any
 /// archive that can exist. The seed is fixed, so counts never depend on
-/// the run.
-pub type Set = HashSet<u128, foldhash::fast::RandomState>;
+/// the run. Inline while it holds one value (most domains of a large
+/// archive have one recipient and one sender).
+pub type Set = SmallSet<u128, 1>;
 
 /// The key under which `bytes` is kept in a [`Set`].
 pub fn set_key(bytes: &[u8]) -> u128 {
@@ -43,8 +45,6 @@ pub struct DomainStats {
     pub senders: Set,
     pub first_seen: Option<Micros>,
     pub last_seen: Option<Micros>,
-    /// Distinct UTC days (since 1970) with a delivery to the domain.
-    pub days: DaySet,
     /// Of the deliveries, those to a mailbox on the logging host.
     pub deliveries_local: u64,
     /// Records of single deliveries, while the domain may be a lookalike.
@@ -53,35 +53,22 @@ pub struct DomainStats {
     /// bytes were counted, so each message counts once per domain.
     last_message: u64,
     last_sent_message: u64,
-    last_day: Option<i32>,
 }
 
 impl DomainStats {
     fn merge(&mut self, other: DomainStats) {
         self.messages += other.messages;
-        merge_sets(&mut self.recipients, other.recipients);
+        self.recipients.merge(other.recipients);
         for (a, b) in self.deliveries.iter_mut().zip(other.deliveries) {
             *a += b;
         }
         self.bytes_sent = self.bytes_sent.saturating_add(other.bytes_sent);
-        merge_sets(&mut self.senders, other.senders);
+        self.senders.merge(other.senders);
         self.first_seen = min_opt(self.first_seen, other.first_seen);
         self.last_seen = max_opt(self.last_seen, other.last_seen);
-        self.days.extend(other.days);
         self.deliveries_local += other.deliveries_local;
         self.ledger.merge(other.ledger);
     }
-}
-
-type DaySet = HashSet<i32, foldhash::fast::RandomState>;
-
-const DAY: Micros = 86_400 * 1_000_000;
-
-fn merge_sets(a: &mut Set, mut b: Set) {
-    if b.len() > a.len() {
-        std::mem::swap(a, &mut b);
-    }
-    a.extend(b);
 }
 
 fn min_opt(a: Option<Micros>, b: Option<Micros>) -> Option<Micros> {
@@ -235,6 +222,8 @@ pub struct Census {
     pub evidence: Evidence,
     scratch: Vec<u8>,
     sender_scratch: Vec<u8>,
+    /// Domains counted before [`release_domains`](Self::release_domains).
+    released: usize,
 }
 
 impl Census {
@@ -305,7 +294,18 @@ impl Census {
     }
 
     pub fn domain_count(&self) -> usize {
-        self.domains.len()
+        self.domains.len().max(self.released)
+    }
+
+    /// Frees the statistics of every domain and the evidence once nothing
+    /// needs them any more (the report rows are made and the leaks
+    /// quantified), keeping the totals and the number of domains: with
+    /// millions of distinct domains they are most of the memory, and the
+    /// reports are written after.
+    pub fn release_domains(&mut self) {
+        self.released = self.domain_count();
+        self.domains = Map::default();
+        self.evidence = Evidence::default();
     }
 
     /// Every recipient domain and its statistics, in no particular order.
@@ -515,11 +515,6 @@ impl MessageSink for Census {
             stats.recipients.insert(set_key(&local));
             stats.first_seen = min_opt(stats.first_seen, Some(r.first_time));
             stats.last_seen = max_opt(stats.last_seen, Some(r.last_time));
-            let day = r.first_time.div_euclid(DAY) as i32;
-            if stats.last_day != Some(day) {
-                stats.last_day = Some(day);
-                stats.days.insert(day);
-            }
             if status == Status::Sent {
                 any_sent = true;
                 // Bytes count once per message per domain: the serial marks

@@ -9,6 +9,7 @@
 pub mod census;
 pub mod evidence;
 pub mod observe;
+pub mod smallset;
 
 pub use census::{Census, CensusOptions, DomainRow, DomainStats, Totals};
 pub use observe::CensusView;

@@ -29,8 +29,8 @@ impl<'a> CensusView<'a> {
         // Local part (hashed) -> number of domains it appears at.
         let mut spread: HashMap<u128, u32, foldhash::fast::RandomState> = HashMap::default();
         for (_, s) in census.iter() {
-            for l in &s.recipients {
-                *spread.entry(*l).or_default() += 1;
+            for l in s.recipients.iter() {
+                *spread.entry(l).or_default() += 1;
             }
         }
         let mut distinctive: HashMap<&[u8], Vec<u128>, foldhash::fast::RandomState> =
@@ -39,7 +39,6 @@ impl<'a> CensusView<'a> {
             let mut v: Vec<u128> = s
                 .recipients
                 .iter()
-                .copied()
                 .filter(|h| spread.get(h).is_some_and(|&n| n <= DISTINCTIVE_DOMAINS))
                 .collect();
             if !v.is_empty() {

@@ -181,13 +181,8 @@ pub enum Decoder<R: Read> {
     Gzip(Box<GzMembers<Raw<R>>>),
     Bzip2(Salvage<Raw<R>, salvage::Bzip2>),
     Xz(Salvage<Raw<R>, salvage::Xz>),
-    Zstd(zstd::stream::read::Decoder<'static, Raw<R>>),
+    Zstd(Salvage<Raw<R>, super::zstd_blocks::Zstd>),
 }
-
-/// Most output asked of zstd in one call: `ZSTD_decompressStream` reports
-/// nothing of a call that fails, so up to this much decoded content before
-/// a corrupt block is lost (see `salvage`).
-pub const ZSTD_CALL: usize = 16 * 1024;
 
 /// Buffer size of the raw reader.
 const RAW_BUFFER: usize = 256 * 1024;
@@ -203,7 +198,9 @@ impl<R: Read> Decoder<R> {
             Ok(Compression::Gzip) => Decoder::Gzip(Box::new(GzMembers::new(buf))),
             Ok(Compression::Bzip2) => Decoder::Bzip2(Salvage::new(buf, salvage::Bzip2::new())),
             Ok(Compression::Xz) => Decoder::Xz(Salvage::new(buf, salvage::Xz::new()?)),
-            Ok(Compression::Zstd) => Decoder::Zstd(zstd::stream::read::Decoder::with_buffer(buf)?),
+            Ok(Compression::Zstd) => {
+                Decoder::Zstd(Salvage::new(buf, super::zstd_blocks::Zstd::new()?))
+            }
             Ok(Compression::Plain) | Err(_) => Decoder::Plain(buf),
         };
         Ok((dec, sniffed))
@@ -216,7 +213,7 @@ impl<R: Read> Decoder<R> {
             Decoder::Gzip(g) => g.into_inner().into_inner(),
             Decoder::Bzip2(d) => d.inner.into_inner(),
             Decoder::Xz(d) => d.inner.into_inner(),
-            Decoder::Zstd(d) => d.finish().into_inner(),
+            Decoder::Zstd(d) => d.inner.into_inner(),
         }
     }
 
@@ -240,7 +237,7 @@ impl<R: Read> Decoder<R> {
             }
             Decoder::Bzip2(d) => (d.inner.get_ref(), d.inner.buffer().len()),
             Decoder::Xz(d) => (d.inner.get_ref(), d.inner.buffer().len()),
-            Decoder::Zstd(d) => (d.get_ref().get_ref(), d.get_ref().buffer().len()),
+            Decoder::Zstd(d) => (d.inner.get_ref(), d.inner.buffer().len()),
         }
     }
 
@@ -260,12 +257,7 @@ impl<R: Read> Read for Decoder<R> {
             Decoder::Gzip(r) => r.read(buf),
             Decoder::Bzip2(r) => r.read(buf),
             Decoder::Xz(r) => r.read(buf),
-            // Small calls: a call that meets damage gives nothing, so this
-            // bounds what a corrupt zstd block can take with it.
-            Decoder::Zstd(r) => {
-                let n = buf.len().min(ZSTD_CALL);
-                r.read(&mut buf[..n])
-            }
+            Decoder::Zstd(r) => r.read(buf),
         }
     }
 }

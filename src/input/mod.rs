@@ -9,6 +9,7 @@ pub mod inflate;
 pub mod lines;
 pub mod salvage;
 pub mod utf16;
+pub mod zstd_blocks;
 
 pub use decode::Compression;
 pub use discover::{discover, Discovery, InputKind, InputSpec};

@@ -7,9 +7,8 @@
 //! step by step; bytes decoded before an error are handed out first and
 //! the error is reported by the next read.
 //!
-//! zstd is not driven here: `ZSTD_decompressStream` does not say how much
-//! it wrote in a call that fails, so there is nothing to salvage. Its calls
-//! are kept small instead (`decode::ZSTD_CALL`), which bounds the loss.
+//! zstd's streaming call cannot be driven so (it says nothing of a call
+//! that fails); its step, block by block, is in `zstd_blocks`.
 
 use std::io::{self, BufRead, Read};
 

@@ -14,6 +14,7 @@ pub mod headline;
 pub mod html;
 pub mod leak_json;
 pub mod leak_tables;
+#[cfg(feature = "parquet")]
 pub mod parquet;
 pub mod run_json;
 pub mod summary;
