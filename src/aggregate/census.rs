@@ -483,7 +483,7 @@ impl MessageSink for Census {
                         time: r.last_time,
                         first_time: r.first_time,
                         at: r.evidence,
-                        message_key: serial,
+                        message_key: msg.first_line.key(),
                         status: Some(status),
                         deferrals: r.deferrals,
                         size: msg.size,

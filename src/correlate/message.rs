@@ -24,6 +24,17 @@ pub struct LineRef {
     pub line: u64,
 }
 
+impl LineRef {
+    /// The line as one number, unique in a run of fewer than 2^24 files of
+    /// fewer than 2^40 lines each. The first line of a message names it
+    /// the same way in every reading of its file, so this is the message's
+    /// key in the reports (a serial would differ between a first reading
+    /// and a second one for the events).
+    pub fn key(self) -> u64 {
+        (u64::from(self.file) << 40) | (self.line & ((1 << 40) - 1))
+    }
+}
+
 /// One recipient of a message and what happened to it.
 #[derive(Clone, Debug)]
 pub struct Recipient {

@@ -21,7 +21,7 @@ use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use hashbrown::HashSet;
+use hashbrown::{HashMap, HashSet};
 
 use crate::correlate::LineRef;
 use crate::lookalike::matcher::Matcher;
@@ -275,6 +275,11 @@ pub struct Spill {
 struct SpillFile {
     dir: Option<PathBuf>,
     out: Option<BufWriter<File>>,
+    /// Chunks written so far, by origin.
+    chunks: HashMap<u32, u64>,
+    /// Chunks to ignore when reading back: (origin, from, to) in the
+    /// numbering of that origin's chunks.
+    voided: Vec<(u32, u64, u64)>,
 }
 
 impl Spill {
@@ -282,7 +287,10 @@ impl Spill {
     /// folder) when first written to.
     pub fn new(dir: Option<PathBuf>) -> Spill {
         Spill {
-            inner: Arc::new(Mutex::new(SpillFile { dir, out: None })),
+            inner: Arc::new(Mutex::new(SpillFile {
+                dir,
+                ..SpillFile::default()
+            })),
         }
     }
 
@@ -300,7 +308,10 @@ impl Spill {
             };
             g.out = Some(BufWriter::with_capacity(1 << 20, file));
         }
-        let w = g.out.as_mut().expect("opened above");
+        let SpillFile {
+            out, chunks: count, ..
+        } = &mut *g;
+        let w = out.as_mut().expect("opened above");
         for (domain, records) in chunks {
             if records.is_empty() {
                 continue;
@@ -310,8 +321,25 @@ impl Spill {
             w.write_all(domain)?;
             w.write_all(&(records.len() as u64).to_le_bytes())?;
             w.write_all(&records)?;
+            *count.entry(origin).or_default() += 1;
         }
         Ok(())
+    }
+
+    /// How many chunks `origin` has written so far: a mark for [`void`](Self::void).
+    pub fn mark(&self, origin: u32) -> u64 {
+        let g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        g.chunks.get(&origin).copied().unwrap_or(0)
+    }
+
+    /// Makes the chunks `origin` wrote between two marks invisible to
+    /// [`for_each`](Self::for_each): the records of a reading of a file
+    /// that was then replaced by another reading of it.
+    pub fn void(&self, origin: u32, from: u64, to: u64) {
+        if from < to {
+            let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+            g.voided.push((origin, from, to));
+        }
     }
 
     /// Reads every chunk back: `f(origin, domain, records)`. Only chunks
@@ -322,6 +350,8 @@ impl Spill {
         f: &mut dyn FnMut(u32, &[u8], Records<'_>),
     ) -> io::Result<()> {
         let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let voided = g.voided.clone();
+        let mut seen: HashMap<u32, u64> = HashMap::new();
         if let Some(w) = g.out.as_mut() {
             w.flush()?;
             let file = w.get_mut();
@@ -343,7 +373,12 @@ impl Spill {
                 let mut len = [0u8; 8];
                 r.read_exact(&mut len)?;
                 let len = u64::from_le_bytes(len);
-                if wanted(&domain) {
+                let n = seen.entry(origin).or_default();
+                let void = voided
+                    .iter()
+                    .any(|&(o, from, to)| o == origin && (from..to).contains(n));
+                *n += 1;
+                if !void && wanted(&domain) {
                     records.resize(len as usize, 0);
                     r.read_exact(&mut records)?;
                     f(origin, &domain, Records { buf: &records });
@@ -574,5 +609,35 @@ mod tests {
             seen,
             vec![(5, b"b.example".to_vec(), 2), (5, b"b.example".to_vec(), 3)]
         );
+    }
+
+    #[test]
+    fn voided_chunks_of_a_replaced_reading_are_not_read_back() {
+        let spill = Spill::new(None);
+        let write = |origin: u32, n: u64| {
+            let mut l = DomainLedger::default();
+            l.push(&rec(n).as_ref(), None);
+            spill
+                .write(origin, [(&b"x.example"[..], l.take_records())].into_iter())
+                .unwrap();
+        };
+        // File 1's first reading writes two chunks, another file one, and
+        // file 1's second reading two more; the first reading is replaced.
+        let from = spill.mark(1);
+        write(1, 10);
+        write(2, 20);
+        write(1, 11);
+        let to = spill.mark(1);
+        assert_eq!((from, to), (0, 2));
+        write(1, 12);
+        write(1, 13);
+        spill.void(1, from, to);
+        let mut seen = Vec::new();
+        spill
+            .for_each(&|_| true, &mut |o, _, rs| {
+                seen.extend(rs.map(|r| (o, r.at.line)));
+            })
+            .unwrap();
+        assert_eq!(seen, vec![(2, 20), (1, 12), (1, 13)]);
     }
 }

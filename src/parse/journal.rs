@@ -133,6 +133,7 @@ impl LineParser for JournalParser {
             year_rule: None,
             warnings: Vec::new(),
             programs: self.programs.seen(),
+            read_again_with: None,
         }
     }
 }

@@ -19,7 +19,7 @@ pub mod programs;
 pub mod sendmail;
 pub mod syslog;
 
-use crate::time::Micros;
+use crate::time::{Micros, YearRule};
 
 /// What one delivery attempt ended in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -237,6 +237,9 @@ pub struct FileFacts {
     pub warnings: Vec<String>,
     /// Programs seen, e.g. `postfix`.
     pub programs: Vec<String>,
+    /// The year rule to read the file again under, when the one it was read
+    /// with dated lines after the file's own date.
+    pub read_again_with: Option<YearRule>,
 }
 
 impl FileFacts {
@@ -248,6 +251,7 @@ impl FileFacts {
             last: range.1,
             year_rule: None,
             warnings: Vec::new(),
+            read_again_with: None,
             programs: if used {
                 vec![program.to_string()]
             } else {

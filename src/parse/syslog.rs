@@ -276,6 +276,7 @@ impl LineParser for SyslogParser {
             year_rule: self.clock.year_rule(),
             warnings,
             programs,
+            read_again_with: self.clock.lowered_year_rule(),
         }
     }
 }

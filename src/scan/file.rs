@@ -15,6 +15,7 @@ use crate::input::discover::describe_io;
 use crate::input::lines::{read_lines, read_whole, storage_error, LineHandler, ReadReport};
 use crate::input::Compression;
 use crate::input::{InputKind, InputSpec};
+use crate::leak::ledger::{LedgerMode, Spill};
 use crate::parse::detect::{detect, Detection, Format, UTF8_BOM};
 use crate::parse::exchange::ExchangeParser;
 use crate::parse::exim::EximParser;
@@ -22,6 +23,7 @@ use crate::parse::journal::JournalParser;
 use crate::parse::m365::M365Parser;
 use crate::parse::syslog::SyslogParser;
 use crate::parse::{LineParser, Outcome, SkipCounts, SkipReason};
+use crate::progress::Counter;
 use crate::time::year::date_in_file_name;
 use crate::time::{Clock, Micros, YearRule, YearSource};
 
@@ -38,7 +40,76 @@ pub struct FileResult {
 }
 
 /// Reads one input completely.
+///
+/// A file whose year-less lines ran past its own date is read a second
+/// time with its first line's year lowered (see `time::year`), since every
+/// line after the first was dated from it. Standard input and FIFOs cannot
+/// be read twice: they keep the first reading and its warning.
 pub fn process_file(index: u32, spec: &InputSpec, ctx: &ScanContext) -> FileResult {
+    // Ledger records a reading spilled are set aside if it is replaced.
+    let spill = match &ctx.census.ledger {
+        LedgerMode::Rare { spill, .. } => Some(spill),
+        _ => None,
+    };
+    let mark = |s: &Spill| s.mark(index);
+    let m0 = spill.map(mark);
+    let (first, again) = read_input(index, spec, ctx, year_rule(spec, ctx), &ctx.progress);
+    let Some(rule) = again.filter(|_| spec.kind == InputKind::File) else {
+        return first;
+    };
+    let m1 = spill.map(mark);
+    // Only its record is needed to check the second reading against.
+    let first = first.record;
+    // The bytes were counted once already.
+    let (mut second, _) = read_input(index, spec, ctx, rule, &Counter::none());
+    if let (Some(s), Some(from), Some(to)) = (spill, m0, m1) {
+        s.void(index, from, to);
+    }
+    if second.record.content_key() != first.content_key() || second.record.status != first.status {
+        // Not the file the first reading saw. The second reading's dates
+        // are the better ones; what it read is counted, and the run is
+        // incomplete, like any file that changed while it was read.
+        second.record.status = FileStatus::Changed;
+        second.record.error = Some(format!(
+            "changed while read: its lines ran past the file's date, and when it was read \
+             again with {} its content was no longer what the first reading saw",
+            rule.describe()
+        ));
+        return second;
+    }
+    second.record.lowered = Some(rule);
+    second.record.notes.push(
+        "read twice: dated from its first line alone, its lines ran more than a day past the \
+         file's date, so it was read again with the first line's year lowered; only the second \
+         reading is counted"
+            .to_string(),
+    );
+    second
+}
+
+/// Reads an input again the way `first` says it was counted: with the
+/// lowered year it needed, in one reading.
+pub fn reread_file(
+    index: u32,
+    spec: &InputSpec,
+    ctx: &ScanContext,
+    first: &FileRecord,
+) -> FileResult {
+    match first.lowered {
+        Some(rule) => read_input(index, spec, ctx, rule, &ctx.progress).0,
+        None => process_file(index, spec, ctx),
+    }
+}
+
+/// Reads one input once, with `rule` for its year-less stamps; gives the
+/// rule of a second reading if the dates ask for one.
+fn read_input(
+    index: u32,
+    spec: &InputSpec,
+    ctx: &ScanContext,
+    rule: YearRule,
+    progress: &Counter,
+) -> (FileResult, Option<YearRule>) {
     let mut record = FileRecord::new(index, spec);
     let not_read = |record: FileRecord| FileResult {
         record,
@@ -58,7 +129,7 @@ pub fn process_file(index: u32, spec: &InputSpec, ctx: &ScanContext) -> FileResu
                 FileStatus::Unreadable
             };
             record.error = Some(r.reason.clone());
-            return not_read(record);
+            return (not_read(record), None);
         }
         InputKind::File | InputKind::Fifo => match File::open(&spec.path) {
             Ok(f) => {
@@ -70,11 +141,10 @@ pub fn process_file(index: u32, spec: &InputSpec, ctx: &ScanContext) -> FileResu
             Err(e) => {
                 record.status = FileStatus::Unreadable;
                 record.error = Some(format!("cannot open: {}", describe_io(&e)));
-                return not_read(record);
+                return (not_read(record), None);
             }
         },
     };
-    let rule = year_rule(spec, ctx);
     let mut handler = Handler {
         ctx,
         rule,
@@ -91,10 +161,12 @@ pub fn process_file(index: u32, spec: &InputSpec, ctx: &ScanContext) -> FileResu
         used: 0,
         skipped: SkipCounts::default(),
     };
-    let raw = RawReader::new(reader, ctx.progress.clone());
+    let raw = RawReader::new(reader, progress.clone());
     let report = match opened_size {
         // Small files are read whole (a gzip one is inflated in one call).
-        Some(size) if size <= WHOLE_RAW_LIMIT => read_small(raw, size, ctx, &mut handler),
+        Some(size) if size <= WHOLE_RAW_LIMIT => {
+            read_small(raw, size, ctx.pipeline, progress, &mut handler)
+        }
         _ => read_lines(raw, ctx.pipeline, &mut handler),
     };
     let Handler {
@@ -106,11 +178,12 @@ pub fn process_file(index: u32, spec: &InputSpec, ctx: &ScanContext) -> FileResu
         ..
     } = handler;
     let (census, loose) = correlator.finish();
+    let mut again = None;
     match report {
         Ok(report) => {
             // A read error, not a change, is why fewer bytes were read.
             let storage_failed = report.error.as_ref().is_some_and(|e| e.storage);
-            describe(
+            again = describe(
                 &mut record,
                 report,
                 detection,
@@ -127,11 +200,12 @@ pub fn process_file(index: u32, spec: &InputSpec, ctx: &ScanContext) -> FileResu
             record.error = Some(format!("cannot read: {}", describe_io(&e)));
         }
     }
-    FileResult {
+    let result = FileResult {
         record,
         census,
         loose,
-    }
+    };
+    (result, again)
 }
 
 /// Reads a small file into memory and its lines from there. A file that
@@ -140,7 +214,8 @@ pub fn process_file(index: u32, spec: &InputSpec, ctx: &ScanContext) -> FileResu
 fn read_small(
     mut raw: RawReader<Box<dyn Read + Send>>,
     size: u64,
-    ctx: &ScanContext,
+    pipeline: bool,
+    progress: &Counter,
     handler: &mut dyn LineHandler,
 ) -> io::Result<ReadReport> {
     let mut buf = Vec::with_capacity(size as usize);
@@ -148,8 +223,8 @@ fn read_small(
     let _ = raw.by_ref().take(WHOLE_RAW_LIMIT + 1).read_to_end(&mut buf);
     if buf.len() as u64 > WHOLE_RAW_LIMIT && raw.failure().is_none() {
         let source: Box<dyn Read + Send> = Box::new(io::Cursor::new(buf).chain(raw.into_inner()));
-        let raw = RawReader::new(source, ctx.progress.clone());
-        return read_lines(raw, ctx.pipeline, handler);
+        let raw = RawReader::new(source, progress.clone());
+        return read_lines(raw, pipeline, handler);
     }
     let (sha256, _, failure) = raw.finish();
     let mut report = read_whole(buf, sha256, handler)?;
@@ -193,7 +268,7 @@ fn describe(
     parser: Option<&mut Box<dyn LineParser>>,
     used: u64,
     skipped: SkipCounts,
-) {
+) -> Option<YearRule> {
     record.size = report.raw_bytes;
     record.sha256 = Some(report.sha256);
     record.content_bytes = report.content_bytes;
@@ -213,7 +288,7 @@ fn describe(
             record.error = Some(format!(
                 "{name}-compressed: misdirect reads gzip, bzip2, xz and zstd; decompress it first"
             ));
-            return;
+            return None;
         }
     }
     match detection {
@@ -237,8 +312,10 @@ fn describe(
             }
         }
     }
+    let mut again = None;
     if let Some(p) = parser {
         let facts = p.finish();
+        again = facts.read_again_with;
         record.first = facts.first;
         record.last = facts.last;
         record.year_rule = facts.year_rule.unwrap_or_else(|| "in-line".to_string());
@@ -257,6 +334,7 @@ fn describe(
             e.message, e.raw_offset, e.content_offset
         ));
     }
+    again
 }
 
 /// A note when the name promises another compression than the content has

@@ -22,7 +22,7 @@ use crate::parse::SkipCounts;
 use crate::progress::{Counter, Progress};
 use crate::time::{Micros, Zone};
 
-pub use file::{process_file, FileResult};
+pub use file::{process_file, reread_file, FileResult};
 pub use merge::Merger;
 
 /// What every file's reader needs to know.
@@ -136,6 +136,9 @@ pub struct FileRecord {
     pub first: Option<Micros>,
     pub last: Option<Micros>,
     pub year_rule: String,
+    /// The rule of the reading that counted, when it was a second one with
+    /// the year lowered (so a later pass reads it once, the same way).
+    pub lowered: Option<crate::time::YearRule>,
     pub status: FileStatus,
     pub duplicate_of: Option<String>,
     pub error: Option<String>,
@@ -161,6 +164,7 @@ impl FileRecord {
             first: None,
             last: None,
             year_rule: String::new(),
+            lowered: None,
             status: FileStatus::Ok,
             duplicate_of: None,
             error: None,

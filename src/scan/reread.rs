@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 
-use super::{process_file, ScanContext, ScanResult};
+use super::{reread_file, ScanContext, ScanResult};
 use crate::aggregate::Census;
 use crate::config::ScanConfig;
 use crate::input::InputKind;
@@ -94,7 +94,7 @@ pub fn collect(
             // Reading a FIFO again would wait for a writer that is gone.
             _ => return (i, Err("a FIFO cannot be read twice".into())),
         }
-        let r = process_file(i, spec, &ctx);
+        let r = reread_file(i, spec, &ctx, first);
         if r.record.content_key() != first.content_key() || r.record.status != first.status {
             return (i, Err("its content changed since it was first read".into()));
         }

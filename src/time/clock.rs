@@ -101,6 +101,16 @@ impl Clock {
         }
     }
 
+    /// The rule to read the file again under when its lines went past the
+    /// file's date (see [`YearTracker::lowered`]).
+    pub fn lowered_year_rule(&self) -> Option<YearRule> {
+        if self.used_year_rule {
+            self.years.lowered()
+        } else {
+            None
+        }
+    }
+
     pub fn year_source_rule(&self) -> YearRule {
         self.years.rule()
     }

@@ -8,8 +8,15 @@
 //! does not put it after that date, and later lines step forward one year at
 //! each December -> January rollover. This is the same as "the last line has
 //! the year of the date, stepping back one year at each rollover" whenever
-//! the file spans less than a year, and it is decided on the first line, so
-//! no second pass is needed. `--year` names the year of the first line.
+//! the file's lines stay before that date, and it is decided on the first
+//! line, so one pass is enough for almost every file.
+//!
+//! A file that spans more than the stretch from its first line's day to its
+//! date (a log never rotated, years in one file) ends up with lines after
+//! that date. The tracker then gives the year its first line must have
+//! instead ([`YearTracker::lowered`]), and the scan reads the file again
+//! under [`YearRule::Lowered`]: the latest first-line year that puts no line
+//! after the date. `--year` names the year of the first line.
 
 use super::civil::days_from_civil;
 
@@ -48,13 +55,21 @@ pub enum YearRule {
         date: (i32, u8, u8),
         source: YearSource,
     },
+    /// A second reading of a `NotAfter` file whose lines went past its date
+    /// on the first: the first line is in `first`, the latest year that
+    /// keeps every line before the date.
+    Lowered {
+        first: i32,
+        date: (i32, u8, u8),
+        source: YearSource,
+    },
 }
 
 impl YearRule {
     pub fn source(&self) -> YearSource {
         match self {
             YearRule::FirstLine(_) => YearSource::Flag,
-            YearRule::NotAfter { source, .. } => *source,
+            YearRule::NotAfter { source, .. } | YearRule::Lowered { source, .. } => *source,
         }
     }
 
@@ -68,6 +83,24 @@ impl YearRule {
             } => {
                 format!("{} {y:04}-{m:02}-{d:02}", source.as_str())
             }
+            YearRule::Lowered {
+                first,
+                date: (y, m, d),
+                source,
+            } => format!(
+                "{} {y:04}-{m:02}-{d:02}, first line moved back to {first}",
+                source.as_str()
+            ),
+        }
+    }
+
+    /// The date no line may be later than, if the rule has one.
+    fn anchor(&self) -> Option<((i32, u8, u8), YearSource)> {
+        match *self {
+            YearRule::FirstLine(_) => None,
+            YearRule::NotAfter { date, source } | YearRule::Lowered { date, source, .. } => {
+                Some((date, source))
+            }
         }
     }
 }
@@ -80,6 +113,11 @@ pub struct YearTracker {
     current: Option<(i32, u8)>,
     /// Latest date assigned to any line, for the consistency check.
     latest: Option<(i32, u8, u8)>,
+    /// The year given to the first line.
+    first_year: Option<i32>,
+    /// Whether a line carrying its own year re-synchronised the count: the
+    /// years are then not all derived from the first line's.
+    resynced: bool,
     rollovers: u32,
 }
 
@@ -89,6 +127,8 @@ impl YearTracker {
             rule,
             current: None,
             latest: None,
+            first_year: None,
+            resynced: false,
             rollovers: 0,
         }
     }
@@ -107,7 +147,7 @@ impl YearTracker {
         let year = match self.current {
             None => {
                 let y = match self.rule {
-                    YearRule::FirstLine(y) => y,
+                    YearRule::FirstLine(y) | YearRule::Lowered { first: y, .. } => y,
                     YearRule::NotAfter {
                         date: (y, m, d), ..
                     } => {
@@ -119,6 +159,7 @@ impl YearTracker {
                     }
                 };
                 self.current = Some((y, month));
+                self.first_year = Some(y);
                 y
             }
             Some((y, cur)) => {
@@ -151,6 +192,38 @@ impl YearTracker {
     /// file that also has year-less lines, e.g. after an rsyslog upgrade).
     pub fn observe_dated(&mut self, year: i32, month: u8) {
         self.current = Some((year, month));
+        self.resynced = true;
+    }
+
+    /// The rule a second reading needs when lines were dated more than a
+    /// day after the file's date under `NotAfter`: the first line moved back
+    /// as few whole years as put every line on or before the day after the
+    /// date (the day of slack `check` also allows, for logrotate's
+    /// `dateyesterday` and clock skew). `None` when the dates are fine, the
+    /// year was given, or in-line years took part.
+    pub fn lowered(&self) -> Option<YearRule> {
+        let YearRule::NotAfter { date, source } = self.rule else {
+            return None;
+        };
+        let (first, (ly, lm, ld)) = (self.first_year?, self.latest?);
+        if self.resynced {
+            return None;
+        }
+        let limit = days_from_civil(date.0, date.1, date.2) + 1;
+        let day_in = |y: i32| days_from_civil(y, lm, ld.min(super::civil::days_in_month(y, lm)));
+        if day_in(ly) <= limit {
+            return None;
+        }
+        // The latest line's year moves back with the first line's.
+        let mut k = 1;
+        while day_in(ly - k) > limit {
+            k += 1;
+        }
+        Some(YearRule::Lowered {
+            first: first - k,
+            date,
+            source,
+        })
     }
 
     /// Checks the dates given against the rule. Returns a warning when a
@@ -159,13 +232,7 @@ impl YearTracker {
     /// (a copy that did not keep its modification time), so that the year is
     /// only a guess.
     pub fn check(&self) -> Option<String> {
-        let (
-            YearRule::NotAfter {
-                date: (y, m, d),
-                source,
-            },
-            Some((ly, lm, ld)),
-        ) = (self.rule, self.latest)
+        let (Some(((y, m, d), source)), Some((ly, lm, ld))) = (self.rule.anchor(), self.latest)
         else {
             return None;
         };
@@ -176,6 +243,17 @@ impl YearTracker {
                 "lines dated up to {ly:04}-{lm:02}-{ld:02}, after the file's {} date {y:04}-{m:02}-{d:02}; \
                  the year may be wrong: pass --year",
                 source.as_str()
+            ))
+        } else if let (YearRule::Lowered { first, .. }, true) = (self.rule, anchor - last > 62) {
+            // Moving back a whole year ended the file well before its date:
+            // either it spans more than a year, or a wrong clock wrote the
+            // lines that went past the date.
+            Some(format!(
+                "read with its first line in {first} so that no line is after the file's {} date \
+                 {y:04}-{m:02}-{d:02}, its last line ({ly:04}-{lm:02}-{ld:02}) is {} days before \
+                 that date; if the lines after the date came from a wrong clock, pass --year",
+                source.as_str(),
+                anchor - last
             ))
         } else if anchor - last > 62 && source != YearSource::FileName {
             Some(format!(
@@ -270,6 +348,90 @@ mod tests {
         t.year_for(12, 1);
         t.year_for(1, 5); // second year: now dated 2024, after the file's date
         assert!(t.check().unwrap().contains("after the file's"));
+        // Read again, the first line moves back a year and nothing is late.
+        let rule = t.lowered().unwrap();
+        assert_eq!(
+            rule,
+            YearRule::Lowered {
+                first: 2022,
+                date: (2023, 3, 1),
+                source: YearSource::FileName
+            }
+        );
+        let mut t = YearTracker::new(rule);
+        assert_eq!(t.year_for(2, 1), 2022);
+        t.year_for(7, 1);
+        t.year_for(12, 1);
+        assert_eq!(t.year_for(1, 5), 2023);
+        assert!(t.check().is_none());
+        assert!(t.lowered().is_none());
+        assert!(rule.describe().ends_with("first line moved back to 2022"));
+    }
+
+    /// Replays month/day stamps of a file running from `start` for `days`
+    /// days, one line a day, and returns the tracker.
+    fn replay(rule: YearRule, start: (i32, u8, u8), days: i64) -> YearTracker {
+        let mut t = YearTracker::new(rule);
+        let d0 = days_from_civil(start.0, start.1, start.2);
+        for d in d0..d0 + days {
+            let (_, m, day) = super::super::civil::civil_from_days(d);
+            t.year_for(m, day);
+        }
+        t
+    }
+
+    #[test]
+    fn years_in_one_file_are_read_again_from_the_right_year() {
+        // 2.6 years ending on the file's date, 2023-08-08.
+        let date = (2023, 8, 8);
+        let rule = YearRule::NotAfter {
+            date,
+            source: YearSource::ModTime,
+        };
+        let days = days_from_civil(2023, 8, 8) - days_from_civil(2021, 1, 10) + 1;
+        let t = replay(rule, (2021, 1, 10), days);
+        assert_eq!(t.rollovers(), 2);
+        assert!(t.check().is_some());
+        let lowered = t.lowered().unwrap();
+        assert_eq!(
+            lowered,
+            YearRule::Lowered {
+                first: 2021,
+                date,
+                source: YearSource::ModTime
+            }
+        );
+        let again = replay(lowered, (2021, 1, 10), days);
+        assert_eq!(again.latest, Some((2023, 8, 8)));
+        assert!(again.check().is_none());
+        assert!(again.lowered().is_none());
+    }
+
+    #[test]
+    fn a_day_of_slack_is_not_a_year() {
+        // Lines up to the day after the date (logrotate's `dateyesterday`).
+        let t = replay(not_after(2023, 7, 17).rule, (2023, 7, 1), 18);
+        assert_eq!(t.latest, Some((2023, 7, 18)));
+        assert!(t.lowered().is_none());
+        // Two days after is not: the whole file moves back a year, and the
+        // check then says how long before its date it ends.
+        let t = replay(not_after(2023, 7, 17).rule, (2023, 7, 1), 19);
+        let lowered = t.lowered().unwrap();
+        let again = replay(lowered, (2023, 7, 1), 19);
+        assert_eq!(again.latest, Some((2022, 7, 19)));
+        assert!(again.lowered().is_none());
+        assert!(again.check().unwrap().contains("wrong clock"));
+    }
+
+    #[test]
+    fn in_line_years_and_the_flag_are_never_lowered() {
+        let mut t = not_after(2023, 3, 1);
+        t.year_for(12, 1);
+        t.observe_dated(2024, 1);
+        t.year_for(5, 1);
+        assert!(t.lowered().is_none());
+        let t = replay(YearRule::FirstLine(2023), (2023, 12, 1), 400);
+        assert!(t.lowered().is_none());
     }
 
     #[test]
