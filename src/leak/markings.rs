@@ -150,7 +150,13 @@ pub fn decode_subject(raw: &[u8]) -> String {
     if !lossy.contains("=?") {
         return lossy.into_owned();
     }
-    rfc2047_decoder::decode(raw).unwrap_or_else(|_| lossy.into_owned())
+    // RFC 2047 caps an encoded word at 75 characters, but mail programs
+    // write longer ones and readers decode them: a subject's marking must
+    // not hide in a long word.
+    rfc2047_decoder::Decoder::new()
+        .too_long_encoded_word_strategy(rfc2047_decoder::RecoverStrategy::Decode)
+        .decode(raw)
+        .unwrap_or_else(|_| lossy.into_owned())
 }
 
 /// A record's subject for display (decoded, then escaped) and its marking.
@@ -240,6 +246,13 @@ mod tests {
         );
         assert_eq!(decode_subject(b"plain"), "plain");
         assert_eq!(decode_subject(b"=?bogus"), "=?bogus");
+        // 84 characters: longer than RFC 2047 allows, as synth and real
+        // mail programs write them.
+        let long = b"=?UTF-8?Q?Contract_renewal_-_action_required_=28COMMERCIAL_IN_CONFIDENCE=29?=";
+        assert_eq!(
+            decode_subject(long),
+            "Contract renewal - action required (COMMERCIAL IN CONFIDENCE)"
+        );
     }
 
     #[test]
