@@ -229,7 +229,6 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
     if crate::interrupt::requested() {
         return Ok(Exit::Interrupted);
     }
-    let rows = result.census.rows();
     let detect_started = std::time::Instant::now();
     let detection = crate::lookalike::detect::run(
         &cfg.targets,
@@ -250,6 +249,9 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
     };
     let findings = detection.findings;
     let (leak, leak_run) = quantify(cfg, started_at, &mut result, &findings);
+    // Made once detection's view of the census is gone: with millions of
+    // domains, the rows and that view together set the peak.
+    let rows = result.census.rows();
     result.census.release_domains();
     if crate::interrupt::requested() {
         return Ok(Exit::Interrupted);

@@ -1,7 +1,6 @@
 //! The recipient-domain census: for every recipient domain, how many
 //! messages, recipients, deliveries by final status, bytes and senders.
 
-use hashbrown::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::evidence::Evidence;
@@ -12,7 +11,7 @@ use crate::leak::ledger::{DomainLedger, LedgerLimits, LedgerMode, RecordRef, Spi
 use crate::parse::{RelayClass, Status};
 use crate::time::Micros;
 
-type Map<V> = HashMap<Box<[u8]>, V, foldhash::fast::RandomState>;
+use super::domain_map::DomainMap;
 
 /// A set of distinct byte strings, kept as their 128-bit XXH3 hashes.
 ///
@@ -211,7 +210,7 @@ impl Default for CensusOptions {
 /// The census of some files (or of the whole run, once merged).
 #[derive(Debug, Default)]
 pub struct Census {
-    domains: Map<DomainStats>,
+    domains: DomainMap<DomainStats>,
     opts: CensusOptions,
     /// Bytes of ledger records held in memory.
     held: usize,
@@ -255,7 +254,7 @@ impl Census {
 
     /// Every domain with its statistics, mutably (to take ledgers).
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (&[u8], &mut DomainStats)> {
-        self.domains.iter_mut().map(|(k, v)| (&**k, v))
+        self.domains.iter_mut()
     }
 
     /// Writes the ledger records held in memory to a temporary file once
@@ -279,7 +278,7 @@ impl Census {
         let chunks = self
             .domains
             .iter_mut()
-            .map(|(k, v)| (&**k, v.ledger.take_records()));
+            .map(|(k, v)| (k, v.ledger.take_records()));
         if let Err(e) = spill.write(origin, chunks) {
             self.ledger_error.get_or_insert(format!(
                 "cannot write delivery records to a temporary file ({e}); the events report is incomplete"
@@ -304,13 +303,13 @@ impl Census {
     /// reports are written after.
     pub fn release_domains(&mut self) {
         self.released = self.domain_count();
-        self.domains = Map::default();
+        self.domains = DomainMap::default();
         self.evidence = Evidence::default();
     }
 
-    /// Every recipient domain and its statistics, in no particular order.
+    /// Every recipient domain and its statistics, in the order first seen.
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], &DomainStats)> {
-        self.domains.iter().map(|(k, v)| (&**k, v))
+        self.domains.iter()
     }
 
     pub fn merge(&mut self, other: Census) {
@@ -325,12 +324,7 @@ impl Census {
             return;
         }
         for (k, v) in other.domains {
-            match self.domains.get_mut(&k) {
-                Some(s) => s.merge(v),
-                None => {
-                    self.domains.insert(k, v);
-                }
-            }
+            self.domains.insert_or_merge(k, v, DomainStats::merge);
         }
     }
 
@@ -367,9 +361,9 @@ impl Census {
     }
 }
 
-fn stats_for<'m>(domains: &'m mut Map<DomainStats>, domain: &[u8]) -> &'m mut DomainStats {
+fn stats_for<'m>(domains: &'m mut DomainMap<DomainStats>, domain: &[u8]) -> &'m mut DomainStats {
     // One lookup; the key is allocated once per domain, on insertion.
-    domains.entry_ref(domain).or_default()
+    domains.get_or_insert_with(domain, DomainStats::default)
 }
 
 /// One row of `domains.csv`.

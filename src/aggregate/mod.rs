@@ -7,6 +7,7 @@
 //! were spread over threads.
 
 pub mod census;
+pub mod domain_map;
 pub mod evidence;
 pub mod observe;
 pub mod smallset;

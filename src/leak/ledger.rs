@@ -92,6 +92,13 @@ impl Suspects {
         }
     }
 
+    /// Frees the cached answers (one per distinct domain) once the scan
+    /// that asked is over; later questions are answered afresh.
+    pub fn forget(&self) {
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        *cache = hashbrown::HashMap::default();
+    }
+
     /// Whether a normalised domain is near a target without being one.
     pub fn is_suspect(&self, domain: &[u8]) -> bool {
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());

@@ -260,6 +260,13 @@ pub fn run(cfg: &ScanConfig, started_at: Micros) -> anyhow::Result<ScanResult> {
     let merged = merger.into_inner().expect("merger lock").finish();
     let mut census = merged.census;
     let joins = join_fragments(merged.loose, cfg.join_gap, &mut census);
+    if let LedgerMode::Rare {
+        suspects: Some(s), ..
+    } = &ctx.census.ledger
+    {
+        // Every domain has been asked about; nothing asks again.
+        s.forget();
+    }
     Ok(ScanResult {
         census,
         files: merged.files,
