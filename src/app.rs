@@ -279,7 +279,7 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
     #[cfg(not(feature = "parquet"))]
     let both: [&dyn TableWriter; 1] = [&CsvWriter];
     let mut written = Vec::new();
-    for p in out.write_table(&tables::domains(&rows), &both)? {
+    for p in out.write_table_parts("domains", || tables::domain_parts(&rows), &both)? {
         written.push(file_name(&p));
     }
     for p in out.write_table(&tables::lookalikes(&findings, &rows), &both)? {

@@ -111,7 +111,19 @@ pub trait TableWriter {
     fn extension(&self) -> &'static str;
     /// Writes `table` to `out`; `path` is for error messages.
     fn write(&self, table: &Table, out: &mut dyn Write, path: &Path) -> Result<(), ReportError>;
+    /// Writes one table given as consecutive blocks of rows (at least one),
+    /// so that a table of millions of rows is never held whole twice.
+    fn write_parts(
+        &self,
+        parts: &mut dyn Iterator<Item = Table>,
+        out: &mut dyn Write,
+        path: &Path,
+    ) -> Result<(), ReportError>;
 }
+
+/// Rows per block of a table written in parts: polars' default Parquet row
+/// group size (each block becomes one row group).
+pub const PART_ROWS: usize = 512 * 512;
 
 /// The folder reports go to.
 pub struct OutDir {
@@ -181,6 +193,24 @@ impl OutDir {
         for w in writers {
             let name = format!("{}.{}", table.name, w.extension());
             let path = self.write_file(&name, |out, path| w.write(table, out, path))?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+
+    /// Writes a table made in blocks of rows by `parts` (called once per
+    /// format) in each of `writers`' formats.
+    pub fn write_table_parts<'p, I: Iterator<Item = Table> + 'p>(
+        &self,
+        name: &str,
+        parts: impl Fn() -> I,
+        writers: &[&dyn TableWriter],
+    ) -> Result<Vec<PathBuf>, ReportError> {
+        let mut written = Vec::new();
+        for w in writers {
+            let file = format!("{name}.{}", w.extension());
+            let path =
+                self.write_file(&file, |out, path| w.write_parts(&mut parts(), out, path))?;
             written.push(path);
         }
         Ok(written)

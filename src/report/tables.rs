@@ -2,11 +2,20 @@
 
 use std::collections::HashMap;
 
-use super::{Table, Values};
+use super::{Table, Values, PART_ROWS};
 use crate::aggregate::DomainRow;
 use crate::lookalike::Finding;
 use crate::parse::SkipReason;
 use crate::scan::FileRecord;
+
+/// `domains` in blocks of [`PART_ROWS`] rows (one block if there are none),
+/// for [`OutDir::write_table_parts`](super::OutDir::write_table_parts).
+pub fn domain_parts(rows: &[DomainRow]) -> impl Iterator<Item = Table> + '_ {
+    let empty: &[DomainRow] = &[];
+    let blocks = rows.chunks(PART_ROWS);
+    let none = rows.is_empty().then_some(empty);
+    blocks.chain(none).map(domains)
+}
 
 /// `domains`: one row per recipient domain.
 pub fn domains(rows: &[DomainRow]) -> Table {
