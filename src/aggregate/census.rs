@@ -9,7 +9,7 @@ use crate::correlate::{Message, MessageSink};
 use crate::domain::{normalize_domain, registrable, split_address, unicode_form, unquote_local};
 use crate::leak::ledger::{DomainLedger, LedgerLimits, LedgerMode, RecordRef, Spill, ANY_ORIGIN};
 use crate::parse::{RelayClass, Status};
-use crate::time::Micros;
+use crate::time::{earliest, latest, Micros};
 
 use super::domain_map::DomainMap;
 
@@ -63,26 +63,10 @@ impl DomainStats {
         }
         self.bytes_sent = self.bytes_sent.saturating_add(other.bytes_sent);
         self.senders.merge(other.senders);
-        self.first_seen = min_opt(self.first_seen, other.first_seen);
-        self.last_seen = max_opt(self.last_seen, other.last_seen);
+        self.first_seen = earliest(self.first_seen, other.first_seen);
+        self.last_seen = latest(self.last_seen, other.last_seen);
         self.deliveries_local += other.deliveries_local;
         self.ledger.merge(other.ledger);
-    }
-}
-
-fn min_opt(a: Option<Micros>, b: Option<Micros>) -> Option<Micros> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.min(y)),
-        (x, None) => x,
-        (None, y) => y,
-    }
-}
-
-fn max_opt(a: Option<Micros>, b: Option<Micros>) -> Option<Micros> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.max(y)),
-        (x, None) => x,
-        (None, y) => y,
     }
 }
 
@@ -507,8 +491,8 @@ impl MessageSink for Census {
             }
             stats.deliveries[status as usize] += 1;
             stats.recipients.insert(set_key(&local));
-            stats.first_seen = min_opt(stats.first_seen, Some(r.first_time));
-            stats.last_seen = max_opt(stats.last_seen, Some(r.last_time));
+            stats.first_seen = earliest(stats.first_seen, Some(r.first_time));
+            stats.last_seen = latest(stats.last_seen, Some(r.last_time));
             if status == Status::Sent {
                 any_sent = true;
                 // Bytes count once per message per domain: the serial marks

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::model::{Event, Measures, Outcome};
-use crate::time::Micros;
+use crate::time::{earliest, latest};
 
 /// Measures of a group of events, being built.
 #[derive(Debug, Default)]
@@ -18,14 +18,6 @@ pub struct Acc {
     m: Measures,
 }
 
-fn min_opt(a: Option<Micros>, t: Micros) -> Option<Micros> {
-    Some(a.map_or(t, |a| a.min(t)))
-}
-
-fn max_opt(a: Option<Micros>, t: Micros) -> Option<Micros> {
-    Some(a.map_or(t, |a| a.max(t)))
-}
-
 impl Acc {
     pub fn add(&mut self, e: &Event) {
         let m = &mut self.m;
@@ -36,12 +28,12 @@ impl Acc {
             (Outcome::Attempted, "expired") => m.deliveries_expired += 1,
             (Outcome::Attempted, _) => m.deliveries_bounced += 1,
         }
-        m.first_seen = min_opt(m.first_seen, e.time);
-        m.last_seen = max_opt(m.last_seen, e.time);
+        m.first_seen = earliest(m.first_seen, Some(e.time));
+        m.last_seen = latest(m.last_seen, Some(e.time));
         self.messages.insert(e.message_key);
         if e.outcome == Outcome::Leaked {
-            m.first_leak = min_opt(m.first_leak, e.time);
-            m.last_leak = max_opt(m.last_leak, e.time);
+            m.first_leak = earliest(m.first_leak, Some(e.time));
+            m.last_leak = latest(m.last_leak, Some(e.time));
             self.leaked.insert(e.message_key, e.size);
             self.senders_leaked.insert(e.sender.clone());
         }

@@ -75,16 +75,7 @@ fn cell(values: &Values, i: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn block(from: u64, n: u64) -> Table {
-        let mut t = Table::new("t");
-        t.push(
-            "domain",
-            Values::Str((from..from + n).map(|i| format!("=d{i}")).collect()),
-        );
-        t.push("messages", Values::U64((from..from + n).collect()));
-        t
-    }
+    use crate::report::test_block as block;
 
     #[test]
     fn a_table_in_parts_is_the_whole_table() {
@@ -107,6 +98,6 @@ mod tests {
         CsvWriter
             .write_parts(&mut std::iter::once(block(0, 0)), &mut empty, path)
             .unwrap();
-        assert_eq!(empty, b"domain,messages\n");
+        assert_eq!(empty, b"domain,messages,first_seen\n");
     }
 }

@@ -91,20 +91,7 @@ pub fn to_frame(table: &Table) -> PolarsResult<DataFrame> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn block(from: u64, n: u64) -> Table {
-        let mut t = Table::new("t");
-        t.push(
-            "domain",
-            Values::Str((from..from + n).map(|i| format!("d{i}.example")).collect()),
-        );
-        t.push("messages", Values::U64((from..from + n).collect()));
-        t.push(
-            "first_seen",
-            Values::Time((from..from + n).map(|i| Some(i as i64)).collect()),
-        );
-        t
-    }
+    use crate::report::test_block as block;
 
     fn read(bytes: Vec<u8>) -> DataFrame {
         ParquetReader::new(std::io::Cursor::new(bytes))

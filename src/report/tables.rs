@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{Table, Values, PART_ROWS};
+use super::{Table, PART_ROWS};
 use crate::aggregate::DomainRow;
 use crate::lookalike::Finding;
 use crate::parse::SkipReason;
@@ -20,71 +20,52 @@ pub fn domain_parts(rows: &[DomainRow]) -> impl Iterator<Item = Table> + '_ {
 /// `domains`: one row per recipient domain.
 pub fn domains(rows: &[DomainRow]) -> Table {
     let mut t = Table::new("domains");
-    let s = |f: fn(&DomainRow) -> &String| Values::Str(rows.iter().map(|r| f(r).clone()).collect());
-    let n = |f: fn(&DomainRow) -> u64| Values::U64(rows.iter().map(f).collect());
-    t.push("domain", s(|r| &r.domain));
-    t.push("registrable_domain", s(|r| &r.registrable_domain));
-    t.push("unicode_domain", s(|r| &r.unicode_domain));
-    t.push("messages", n(|r| r.messages));
-    t.push("recipients", n(|r| r.recipients));
-    t.push("deliveries_sent", n(|r| r.deliveries_sent));
-    t.push("deliveries_bounced", n(|r| r.deliveries_bounced));
-    t.push("deliveries_deferred", n(|r| r.deliveries_deferred));
-    t.push("deliveries_expired", n(|r| r.deliveries_expired));
-    t.push("bytes_sent", n(|r| r.bytes_sent));
-    t.push("senders", n(|r| r.senders));
-    t.push(
-        "first_seen",
-        Values::Time(rows.iter().map(|r| r.first_seen).collect()),
-    );
-    t.push(
-        "last_seen",
-        Values::Time(rows.iter().map(|r| r.last_seen).collect()),
-    );
+    t.strs("domain", rows, |r| r.domain.clone());
+    t.strs("registrable_domain", rows, |r| r.registrable_domain.clone());
+    t.strs("unicode_domain", rows, |r| r.unicode_domain.clone());
+    t.nums("messages", rows, |r| r.messages);
+    t.nums("recipients", rows, |r| r.recipients);
+    t.nums("deliveries_sent", rows, |r| r.deliveries_sent);
+    t.nums("deliveries_bounced", rows, |r| r.deliveries_bounced);
+    t.nums("deliveries_deferred", rows, |r| r.deliveries_deferred);
+    t.nums("deliveries_expired", rows, |r| r.deliveries_expired);
+    t.nums("bytes_sent", rows, |r| r.bytes_sent);
+    t.nums("senders", rows, |r| r.senders);
+    t.times("first_seen", rows, |r| r.first_seen);
+    t.times("last_seen", rows, |r| r.last_seen);
     t
 }
 
 /// `manifest`: one row per input, in path order.
 pub fn manifest(files: &[FileRecord]) -> Table {
     let mut t = Table::new("manifest");
-    let s = |f: &dyn Fn(&FileRecord) -> String| Values::Str(files.iter().map(f).collect());
-    let n = |f: &dyn Fn(&FileRecord) -> u64| Values::U64(files.iter().map(f).collect());
-    t.push("path", s(&|f| f.path.clone()));
-    t.push("status", s(&|f| f.status.as_str().to_string()));
-    t.push("size", n(&|f| f.size));
-    t.push("sha256", s(&|f| f.sha256.map(hex).unwrap_or_default()));
-    t.push(
-        "content_blake3",
-        s(&|f| f.content_key().map(hex).unwrap_or_default()),
-    );
-    t.push("content_bytes", n(&|f| f.content_bytes));
-    t.push("compression", s(&|f| f.compression.clone()));
-    t.push("format", s(&|f| f.format.clone()));
-    t.push("programs", s(&|f| f.programs.join(" ")));
-    t.push("lines_read", n(&|f| f.lines_read));
-    t.push("lines_used", n(&|f| f.lines_used));
-    t.push("lines_skipped", n(&|f| f.skipped.total()));
+    t.strs("path", files, |f| f.path.clone());
+    t.strs("status", files, |f| f.status.as_str().to_string());
+    t.nums("size", files, |f| f.size);
+    t.strs("sha256", files, |f| f.sha256.map(hex).unwrap_or_default());
+    t.strs("content_blake3", files, |f| {
+        f.content_key().map(hex).unwrap_or_default()
+    });
+    t.nums("content_bytes", files, |f| f.content_bytes);
+    t.strs("compression", files, |f| f.compression.clone());
+    t.strs("format", files, |f| f.format.clone());
+    t.strs("programs", files, |f| f.programs.join(" "));
+    t.nums("lines_read", files, |f| f.lines_read);
+    t.nums("lines_used", files, |f| f.lines_used);
+    t.nums("lines_skipped", files, |f| f.skipped.total());
     for reason in SkipReason::ALL {
-        t.push(
-            &format!("skipped_{}", reason.as_str()),
-            n(&|f| f.skipped.get(reason)),
-        );
+        t.nums(&format!("skipped_{}", reason.as_str()), files, |f| {
+            f.skipped.get(reason)
+        });
     }
-    t.push(
-        "first_seen",
-        Values::Time(files.iter().map(|f| f.first).collect()),
-    );
-    t.push(
-        "last_seen",
-        Values::Time(files.iter().map(|f| f.last).collect()),
-    );
-    t.push("year_rule", s(&|f| f.year_rule.clone()));
-    t.push(
-        "duplicate_of",
-        s(&|f| f.duplicate_of.clone().unwrap_or_default()),
-    );
-    t.push("error", s(&|f| f.error.clone().unwrap_or_default()));
-    t.push("notes", s(&|f| f.notes.join("; ")));
+    t.times("first_seen", files, |f| f.first);
+    t.times("last_seen", files, |f| f.last);
+    t.strs("year_rule", files, |f| f.year_rule.clone());
+    t.strs("duplicate_of", files, |f| {
+        f.duplicate_of.clone().unwrap_or_default()
+    });
+    t.strs("error", files, |f| f.error.clone().unwrap_or_default());
+    t.strs("notes", files, |f| f.notes.join("; "));
     t
 }
 
@@ -105,73 +86,62 @@ pub fn lookalikes(findings: &[Finding], census: &[DomainRow]) -> Table {
         census.iter().map(|r| (r.domain.as_str(), r)).collect();
     let row = |f: &Finding| by_domain.get(f.domain.as_str()).copied();
     let mut t = Table::new("lookalikes");
-    let s = |g: &dyn Fn(&Finding) -> String| Values::Str(findings.iter().map(g).collect());
-    let n = |g: &dyn Fn(&Finding) -> u64| Values::U64(findings.iter().map(g).collect());
-    let c = |g: &dyn Fn(&DomainRow) -> u64| {
-        Values::U64(findings.iter().map(|f| row(f).map_or(0, g)).collect())
-    };
-    t.push("domain", s(&|f| f.domain.clone()));
-    t.push("intended", s(&|f| f.intended.clone()));
-    t.push("kind", s(&|f| f.class.kind.as_str().to_string()));
-    t.push("edit_location", s(&|f| f.class.location()));
-    t.push("distance", n(&|f| u64::from(f.class.distance)));
-    t.push(
-        "score",
-        Values::F64(findings.iter().map(|f| f.score.value).collect()),
-    );
-    t.push(
-        "live_cctld",
-        s(&|f| f.live_cctld.unwrap_or_default().to_string()),
-    );
-    t.push(
-        "cctld_country",
-        s(&|f| f.country.unwrap_or_default().to_string()),
-    );
-    t.push("edits", s(&|f| f.class.detail()));
-    t.push(
-        "unicode_domain",
-        s(&|f| crate::domain::unicode_form(&f.domain)),
-    );
-    t.push("target_source", s(&|f| f.source.as_str().to_string()));
-    t.push(
-        "via_suffix_target",
-        Values::Bool(findings.iter().map(|f| f.via_suffix).collect()),
-    );
-    t.push("intended_messages", n(&|f| f.evidence.target_messages));
-    t.push("intended_senders", n(&|f| f.evidence.target_senders));
-    t.push("shared_local_parts", n(&|f| f.evidence.shared_local_parts));
-    t.push("self_corrections", n(&|f| f.evidence.self_corrections));
-    t.push(
-        "co_recipient_messages",
-        n(&|f| f.evidence.co_recipient_messages),
-    );
-    t.push("score_reasons", s(&|f| f.score.reasons.clone()));
-    t.push("other_intended", s(&|f| f.alternatives.join(" ")));
-    t.push("messages", c(&|r| r.messages));
-    t.push("recipients", c(&|r| r.recipients));
-    t.push("deliveries_sent", c(&|r| r.deliveries_sent));
-    t.push("deliveries_bounced", c(&|r| r.deliveries_bounced));
-    t.push("deliveries_deferred", c(&|r| r.deliveries_deferred));
-    t.push("deliveries_expired", c(&|r| r.deliveries_expired));
-    t.push("bytes_sent", c(&|r| r.bytes_sent));
-    t.push("senders", c(&|r| r.senders));
-    t.push(
-        "first_seen",
-        Values::Time(
-            findings
-                .iter()
-                .map(|f| row(f).and_then(|r| r.first_seen))
-                .collect(),
-        ),
-    );
-    t.push(
-        "last_seen",
-        Values::Time(
-            findings
-                .iter()
-                .map(|f| row(f).and_then(|r| r.last_seen))
-                .collect(),
-        ),
-    );
+    t.strs("domain", findings, |f| f.domain.clone());
+    t.strs("intended", findings, |f| f.intended.clone());
+    t.strs("kind", findings, |f| f.class.kind.as_str().to_string());
+    t.strs("edit_location", findings, |f| f.class.location());
+    t.nums("distance", findings, |f| u64::from(f.class.distance));
+    t.floats("score", findings, |f| f.score.value);
+    t.strs("live_cctld", findings, |f| {
+        f.live_cctld.unwrap_or_default().to_string()
+    });
+    t.strs("cctld_country", findings, |f| {
+        f.country.unwrap_or_default().to_string()
+    });
+    t.strs("edits", findings, |f| f.class.detail());
+    t.strs("unicode_domain", findings, |f| {
+        crate::domain::unicode_form(&f.domain)
+    });
+    t.strs("target_source", findings, |f| f.source.as_str().to_string());
+    t.flags("via_suffix_target", findings, |f| f.via_suffix);
+    t.nums("intended_messages", findings, |f| {
+        f.evidence.target_messages
+    });
+    t.nums("intended_senders", findings, |f| f.evidence.target_senders);
+    t.nums("shared_local_parts", findings, |f| {
+        f.evidence.shared_local_parts
+    });
+    t.nums("self_corrections", findings, |f| {
+        f.evidence.self_corrections
+    });
+    t.nums("co_recipient_messages", findings, |f| {
+        f.evidence.co_recipient_messages
+    });
+    t.strs("score_reasons", findings, |f| f.score.reasons.clone());
+    t.strs("other_intended", findings, |f| f.alternatives.join(" "));
+    t.nums("messages", findings, |f| row(f).map_or(0, |r| r.messages));
+    t.nums("recipients", findings, |f| {
+        row(f).map_or(0, |r| r.recipients)
+    });
+    t.nums("deliveries_sent", findings, |f| {
+        row(f).map_or(0, |r| r.deliveries_sent)
+    });
+    t.nums("deliveries_bounced", findings, |f| {
+        row(f).map_or(0, |r| r.deliveries_bounced)
+    });
+    t.nums("deliveries_deferred", findings, |f| {
+        row(f).map_or(0, |r| r.deliveries_deferred)
+    });
+    t.nums("deliveries_expired", findings, |f| {
+        row(f).map_or(0, |r| r.deliveries_expired)
+    });
+    t.nums("bytes_sent", findings, |f| {
+        row(f).map_or(0, |r| r.bytes_sent)
+    });
+    t.nums("senders", findings, |f| row(f).map_or(0, |r| r.senders));
+    t.times("first_seen", findings, |f| {
+        row(f).and_then(|r| r.first_seen)
+    });
+    t.times("last_seen", findings, |f| row(f).and_then(|r| r.last_seen));
     t
 }

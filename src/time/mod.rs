@@ -23,3 +23,21 @@ pub const SECOND: Micros = 1_000_000;
 
 /// One day, in [`Micros`].
 pub const DAY: Micros = 86_400 * SECOND;
+
+/// The earlier of two optional instants (`None` is "not seen yet").
+pub fn earliest(a: Option<Micros>, b: Option<Micros>) -> Option<Micros> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+/// The later of two optional instants (`None` is "not seen yet").
+pub fn latest(a: Option<Micros>, b: Option<Micros>) -> Option<Micros> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
