@@ -145,3 +145,40 @@ pub fn lookalikes(findings: &[Finding], census: &[DomainRow]) -> Table {
     t.times("last_seen", findings, |f| row(f).and_then(|r| r.last_seen));
     t
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(i: usize) -> DomainRow {
+        DomainRow {
+            domain: format!("d{i}.example"),
+            registrable_domain: format!("d{i}.example"),
+            unicode_domain: format!("d{i}.example"),
+            messages: i as u64,
+            recipients: 1,
+            deliveries_sent: 1,
+            deliveries_bounced: 0,
+            deliveries_deferred: 0,
+            deliveries_expired: 0,
+            bytes_sent: 10,
+            senders: 1,
+            first_seen: None,
+            last_seen: Some(i as i64),
+        }
+    }
+
+    #[test]
+    fn domains_come_in_blocks_of_part_rows_and_never_none() {
+        let rows: Vec<DomainRow> = (0..PART_ROWS + 1).map(row).collect();
+        let blocks: Vec<Table> = domain_parts(&rows).collect();
+        assert_eq!(
+            blocks.iter().map(Table::rows).collect::<Vec<_>>(),
+            [PART_ROWS, 1]
+        );
+        assert_eq!(blocks[1], domains(&rows[PART_ROWS..]));
+        let none: Vec<Table> = domain_parts(&[]).collect();
+        assert_eq!(none.len(), 1);
+        assert_eq!((none[0].rows(), none[0].columns.len()), (0, 13));
+    }
+}
