@@ -58,8 +58,14 @@ pub fn process_file(index: u32, spec: &InputSpec, ctx: &ScanContext) -> FileResu
         return first;
     };
     let m1 = spill.map(mark);
-    // Only its record is needed to check the second reading against.
-    let first = first.record;
+    // Only its record is needed to check the second reading against; its
+    // counts are freed before the second reading makes its own.
+    let FileResult {
+        record: first,
+        census,
+        loose,
+    } = first;
+    drop((census, loose));
     // The bytes were counted once already.
     let (mut second, _) = read_input(index, spec, ctx, rule, &Counter::none());
     if let (Some(s), Some(from), Some(to)) = (spill, m0, m1) {
