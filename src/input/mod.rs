@@ -3,6 +3,7 @@
 //!
 //! Inputs are opened read-only and never written, renamed or touched.
 
+pub mod compare;
 pub mod decode;
 pub mod discover;
 pub mod inflate;

@@ -43,8 +43,10 @@ pub fn manifest(files: &[FileRecord]) -> Table {
     t.strs("status", files, |f| f.status.as_str().to_string());
     t.nums("size", files, |f| f.size);
     t.strs("sha256", files, |f| f.sha256.map(hex).unwrap_or_default());
-    t.strs("content_blake3", files, |f| {
-        f.content_key().map(hex).unwrap_or_default()
+    t.strs("content_xxh3", files, |f| {
+        f.content_xxh3
+            .map(|h| format!("{h:032x}"))
+            .unwrap_or_default()
     });
     t.nums("content_bytes", files, |f| f.content_bytes);
     t.strs("compression", files, |f| f.compression.clone());

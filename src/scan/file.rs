@@ -285,7 +285,7 @@ fn describe(
     match report.compression {
         Ok(c) => {
             record.compression = c.as_str().to_string();
-            record.content_blake3 = Some(report.content_blake3);
+            record.content_xxh3 = Some(report.content_xxh3);
             record.notes.extend(name_mismatch(&record.path, c));
         }
         Err(name) => {

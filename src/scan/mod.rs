@@ -124,8 +124,9 @@ pub struct FileRecord {
     /// Bytes read from the file as stored.
     pub size: u64,
     pub sha256: Option<[u8; 32]>,
-    /// BLAKE3 of the decompressed content.
-    pub content_blake3: Option<[u8; 32]>,
+    /// XXH3-128 of the decompressed content: a fingerprint that finds
+    /// candidate twins, not evidence (`sha256` is).
+    pub content_xxh3: Option<u128>,
     pub content_bytes: u64,
     pub compression: String,
     pub format: String,
@@ -153,7 +154,7 @@ impl FileRecord {
             discovered_size: spec.size,
             size: 0,
             sha256: None,
-            content_blake3: None,
+            content_xxh3: None,
             content_bytes: 0,
             compression: String::new(),
             format: String::new(),
@@ -172,9 +173,9 @@ impl FileRecord {
         }
     }
 
-    /// The hash that identifies the content: of the decompressed bytes.
-    pub fn content_key(&self) -> Option<[u8; 32]> {
-        self.content_blake3
+    /// The fingerprint of the decompressed content and its length.
+    pub fn content_key(&self) -> Option<(u128, u64)> {
+        self.content_xxh3.map(|h| (h, self.content_bytes))
     }
 }
 
@@ -239,7 +240,7 @@ pub fn run(cfg: &ScanConfig, started_at: Micros) -> anyhow::Result<ScanResult> {
         .num_threads(cfg.threads)
         .thread_name(|i| format!("misdirect-{i}"))
         .build()?;
-    let merger = Mutex::new(Merger::new(ctx.census.clone()));
+    let merger = Mutex::new(Merger::new(ctx.census.clone(), &inputs));
     let next = AtomicUsize::new(0);
     // Workers take inputs in path order, so results arrive roughly in order
     // and the merger's reorder buffer stays small.
