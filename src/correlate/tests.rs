@@ -276,3 +276,25 @@ Jul  7 11:40:00 mx1 sm-mta[5]: 36HACD1s000009: from=<d@example.org>, size=1, cla
     );
     assert_eq!(joined.totals.deferral_attempts, 1);
 }
+
+#[test]
+fn keys_differ_in_any_byte_of_any_word() {
+    let long: Vec<u8> = (0..60u8).map(|i| b'A' + i % 26).collect();
+    for id in [&b"4F9D1C2A3B"[..], &long[..16], &long[..47], &long[..]] {
+        assert!(Key::new(1, id) == Key::new(1, id));
+        assert!(Key::new(1, id) != Key::new(2, id), "another host");
+        for at in 0..id.len() {
+            let mut other = id.to_vec();
+            other[at] ^= 0x20;
+            assert!(
+                Key::new(1, id) != Key::new(1, &other),
+                "{at} of {}",
+                id.len()
+            );
+        }
+    }
+    assert!(
+        Key::new(1, b"ABC") != Key::new(1, b"ABC\0"),
+        "the length counts"
+    );
+}
