@@ -44,7 +44,8 @@ impl<V> DomainMap<V> {
         self.keys.is_empty()
     }
 
-    fn find(&self, key: &[u8]) -> Option<usize> {
+    /// The index of `key`: its position in [`iter`](Self::iter)'s order.
+    pub fn find(&self, key: &[u8]) -> Option<usize> {
         let h = self.hasher.hash_one(key);
         self.table
             .find(h, |&i| *self.keys[i as usize] == *key)
