@@ -211,17 +211,14 @@ fn parse_us(b: &[u8]) -> Option<Civil> {
         t.next()?.parse().ok()?,
     );
     match ampm {
+        // A 12-hour clock runs from 12 through 11: "13:00:00 PM" is no time.
+        Some("AM" | "PM") if !(1..=12).contains(&hour) => return None,
         Some("PM") if hour < 12 => hour += 12,
         Some("AM") if hour == 12 => hour = 0,
-        Some("AM") | Some("PM") | None => {}
+        Some("AM" | "PM") | None => {}
         Some(_) => return None,
     }
-    let ok = (1..=12).contains(&month)
-        && (1..=31).contains(&day)
-        && hour < 24
-        && minute < 60
-        && second < 61;
-    ok.then_some(Civil {
+    let civil = Civil {
         year,
         month,
         day,
@@ -229,7 +226,9 @@ fn parse_us(b: &[u8]) -> Option<Civil> {
         minute,
         second,
         micros: 0,
-    })
+    };
+    // The calendar's own check: "2/30/2023" is refused, not read as March 2.
+    civil.is_valid().then_some(civil)
 }
 
 fn domain_of(addr: &[u8]) -> &[u8] {

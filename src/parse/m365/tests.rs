@@ -96,3 +96,19 @@ fn unknown_header() {
         Outcome::Skipped(SkipReason::UnknownFormat)
     );
 }
+
+#[test]
+fn us_stamps_are_checked_against_the_calendar_and_the_12_hour_clock() {
+    let hms = |s: &str| parse_us(s.as_bytes()).map(|c| (c.year, c.month, c.day, c.hour));
+    assert_eq!(hms("2/29/2024 1:30:05 PM"), Some((2024, 2, 29, 13)));
+    assert_eq!(hms("1/7/2024 12:05:00 AM"), Some((2024, 1, 7, 0)));
+    assert_eq!(hms("1/7/2024 12:05:00 PM"), Some((2024, 1, 7, 12)));
+    assert_eq!(hms("1/7/2024 23:05:00"), Some((2024, 1, 7, 23)));
+    // Days the month does not have, in a leap year and out of one.
+    assert_eq!(hms("2/29/2023 1:30:05 PM"), None);
+    assert_eq!(hms("2/30/2024 1:30:05 PM"), None);
+    assert_eq!(hms("4/31/2024 10:00:00"), None);
+    // Hours a 12-hour clock does not show.
+    assert_eq!(hms("1/7/2024 13:05:00 PM"), None);
+    assert_eq!(hms("1/7/2024 0:05:00 AM"), None);
+}
