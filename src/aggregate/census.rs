@@ -456,7 +456,12 @@ impl MessageSink for Census {
                         limits, suspects, ..
                     } => {
                         let l = &mut stats.ledger;
-                        if !l.checked {
+                        // Whether a domain is a suspect only matters once it
+                        // would pass the rare limit in this file: until then
+                        // its records are kept either way. Most domains never
+                        // get there, and asking costs a matcher lookup (with a
+                        // million distinct domains, most of the scan's time).
+                        if !l.checked && l.reaches(limits.rare) {
                             l.checked = true;
                             l.suspect = suspects
                                 .as_ref()
@@ -546,5 +551,77 @@ impl MessageSink for Census {
 
     fn reject(&mut self, _recipient: Option<&[u8]>) {
         self.totals.rejects += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::correlate::Correlator;
+    use crate::leak::ledger::Suspects;
+    use crate::lookalike::TargetSpec;
+    use crate::parse::syslog::{PostfixNames, SyslogParser};
+    use crate::parse::LineParser;
+    use crate::time::{Clock, YearRule, Zone, DAY};
+
+    /// One message a line group, each to one recipient at `domains[i]`.
+    fn log(domains: &[&str]) -> String {
+        let mut s = String::new();
+        for (i, d) in domains.iter().enumerate() {
+            let q = format!("{:X}", 0xA0000 + i);
+            writeln!(s, "Jul  7 10:00:00 mx1 postfix/qmgr[1]: {q}: from=<a@example.org>, size=100, nrcpt=1 (queue active)").unwrap();
+            writeln!(s, "Jul  7 10:00:01 mx1 postfix/smtp[2]: {q}: to=<x{i}@{d}>, relay=mx[192.0.2.1]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 ok)").unwrap();
+            writeln!(s, "Jul  7 10:00:01 mx1 postfix/qmgr[1]: {q}: removed").unwrap();
+        }
+        s
+    }
+
+    #[test]
+    fn suspects_are_asked_about_only_at_the_rare_limit() {
+        let suspects = Arc::new(Suspects::new(&TargetSpec::default()));
+        let census = Census::with_options(CensusOptions {
+            ledger: LedgerMode::Rare {
+                spill: Spill::new(None),
+                limits: LedgerLimits {
+                    rare: 2,
+                    budget: usize::MAX,
+                },
+                suspects: Some(suspects.clone()),
+            },
+            origin: 0,
+            ..CensusOptions::default()
+        });
+        let mut parser = SyslogParser::new(
+            Clock::new(YearRule::FirstLine(2023), Zone::utc()),
+            PostfixNames::new(&[]),
+        );
+        let mut c = Correlator::new(0, DAY, census);
+        let mut domains = vec!["army.ml"; 4];
+        domains.extend(["company.example"; 4]);
+        domains.extend(["d1.example", "d2.example", "gmial.com"]);
+        for (i, line) in log(&domains).lines().enumerate() {
+            c.set_line(i as u64 + 1);
+            parser.parse_line(line.as_bytes(), &mut c);
+        }
+        // Messages not seen arriving are finished by the join, as in a run.
+        let (mut census, loose) = c.finish();
+        crate::correlate::join::join_fragments(loose, DAY, &mut census);
+        // Only the two domains that reached two deliveries were asked about.
+        assert_eq!(suspects.asked(), 2);
+        let records = |d: &str| census.domain(d).unwrap().ledger.records().count();
+        // A suspect keeps every record; a common domain that is not one is
+        // dropped past the limit; a domain below the limit keeps its own,
+        // suspect (gmial.com) or not.
+        assert_eq!(records("army.ml"), 4);
+        assert_eq!(records("company.example"), 0);
+        assert_eq!(
+            census.domain("company.example").unwrap().ledger.dropped_in,
+            [0]
+        );
+        assert_eq!(records("d1.example"), 1);
+        assert_eq!(records("gmial.com"), 1);
     }
 }

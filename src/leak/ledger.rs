@@ -99,12 +99,23 @@ impl Suspects {
         *cache = hashbrown::HashMap::default();
     }
 
+    /// How many distinct domains have been asked about (tests).
+    #[cfg(test)]
+    pub fn asked(&self) -> usize {
+        self.cache.lock().map_or(0, |c| c.len())
+    }
+
     /// Whether a normalised domain is near a target without being one.
     pub fn is_suspect(&self, domain: &[u8]) -> bool {
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(&known) = cache.get(domain) {
+        let known = {
+            let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            cache.get(domain).copied()
+        };
+        if let Some(known) = known {
             return known;
         }
+        // Decided without the lock, so that other files' workers are not
+        // held up; two workers may decide the same domain, alike.
         let verdict = match std::str::from_utf8(domain) {
             Ok(d) => {
                 !self.matcher.is_target(d)
@@ -114,6 +125,7 @@ impl Suspects {
             // Not a normalised domain: never a lookalike of a target.
             Err(_) => false,
         };
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         cache.insert(domain.into(), verdict);
         verdict
     }
@@ -219,8 +231,9 @@ impl Record {
 pub struct DomainLedger {
     records: Vec<u8>,
     count: u64,
-    /// Whether this census has asked if the domain is a suspect, and the
-    /// answer (a suspect is kept whatever its count).
+    /// Whether this census has asked if the domain is a suspect (it asks
+    /// when the domain reaches the rare limit), and the answer (a suspect
+    /// is kept whatever its count).
     pub checked: bool,
     pub suspect: bool,
     /// Files whose records of the domain were dropped (the census of a file
@@ -247,6 +260,11 @@ impl DomainLedger {
         let before = self.records.capacity();
         encode(r, &mut self.records);
         self.records.capacity() as isize - before as isize
+    }
+
+    /// Whether the next record counted against `limit` would pass it.
+    pub fn reaches(&self, limit: u64) -> bool {
+        self.count >= limit
     }
 
     pub fn merge(&mut self, mut other: DomainLedger) {
