@@ -45,10 +45,24 @@ fn osa_banded(t: &[u8], o: &[u8], max: u32) -> Option<u32> {
     }
     let width = m + 1;
     let inf = max + 1;
-    // Three rows are enough for OSA.
-    let mut prev2 = vec![inf; width];
-    let mut prev = (0..=m as u32).map(|v| v.min(inf)).collect::<Vec<u32>>();
-    let mut cur = vec![inf; width];
+    // Three rows are enough for OSA. Domains are short: the rows live on
+    // the stack unless a string is longer than a label can be, since this
+    // runs for every candidate of every distinct domain.
+    const STACK: usize = 65;
+    let mut on_stack = [0u32; 3 * STACK];
+    let mut on_heap = Vec::new();
+    let rows: &mut [u32] = if width <= STACK {
+        &mut on_stack[..3 * width]
+    } else {
+        on_heap.resize(3 * width, 0);
+        &mut on_heap
+    };
+    let (mut prev2, rest) = rows.split_at_mut(width);
+    let (mut prev, mut cur) = rest.split_at_mut(width);
+    prev2.fill(inf);
+    for (j, v) in prev.iter_mut().enumerate() {
+        *v = (j as u32).min(inf);
+    }
     for i in 1..=n {
         cur.fill(inf);
         cur[0] = (i as u32).min(inf);

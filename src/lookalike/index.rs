@@ -9,7 +9,6 @@
 //! lookup reads one contiguous run instead of chasing a linked list.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
 
 /// Deletion index mapping strings to entry ids.
 #[derive(Debug, Default)]
@@ -30,11 +29,109 @@ const LONG: usize = 40;
 /// entries, and two edits leave too little of a short name to mean anything.
 const SHORT: usize = 5;
 
-fn hash(b: &[u8]) -> u64 {
-    let mut h = foldhash::fast::FixedState::with_seed(0x6c6f_6f6b_616c_696b).build_hasher();
-    h.write(b);
-    h.write_u8(0xff);
-    h.finish()
+/// Deletion strings are hashed as polynomials modulo the Mersenne prime
+/// 2^61 - 1, so that the hash of a string with some bytes left out comes
+/// from its prefix hashes in a few multiplications, without writing the
+/// shorter string out: a query makes hundreds of them. A collision only
+/// adds a candidate, which the caller's distance check then drops.
+const MODULUS: u64 = (1 << 61) - 1;
+const BASE: u64 = 0x0ab5_4a98_ceb1_f0d3;
+
+fn mul(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    let r = (p as u64 & MODULUS) + (p >> 61) as u64;
+    if r >= MODULUS {
+        r - MODULUS
+    } else {
+        r
+    }
+}
+
+fn add(a: u64, b: u64) -> u64 {
+    let r = a + b;
+    if r >= MODULUS {
+        r - MODULUS
+    } else {
+        r
+    }
+}
+
+/// The key of a deletion string from its polynomial and its length.
+fn key(poly: u64, len: usize) -> u64 {
+    poly ^ (len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// The key of `b` as written out (what [`for_each_deletion_key`] computes
+/// without writing it).
+#[cfg(test)]
+fn key_of(b: &[u8]) -> u64 {
+    let poly = b
+        .iter()
+        .fold(0, |h, &c| add(mul(h, BASE), u64::from(c) + 1));
+    key(poly, b.len())
+}
+
+/// Prefix polynomials of a string and powers of the base.
+struct Prefixes {
+    pre: Vec<u64>,
+    pow: Vec<u64>,
+}
+
+impl Prefixes {
+    fn new(s: &[u8]) -> Prefixes {
+        let mut pre = Vec::with_capacity(s.len() + 1);
+        let mut pow = Vec::with_capacity(s.len() + 1);
+        let (mut h, mut p) = (0, 1);
+        pre.push(h);
+        pow.push(p);
+        for &c in s {
+            h = add(mul(h, BASE), u64::from(c) + 1);
+            p = mul(p, BASE);
+            pre.push(h);
+            pow.push(p);
+        }
+        Prefixes { pre, pow }
+    }
+
+    /// `acc` followed by `s[a..b]`.
+    fn then(&self, acc: u64, a: usize, b: usize) -> u64 {
+        let k = self.pow[b - a];
+        // pre[b] - pre[a] * k is the polynomial of s[a..b].
+        let seg = add(self.pre[b], MODULUS - mul(self.pre[a], k));
+        add(mul(acc, k), seg)
+    }
+}
+
+/// Calls `f` with the key of every string made by deleting up to `max` (at
+/// most 3) bytes of `s`, including `s` itself; the same keys as
+/// [`for_each_deletion`]'s strings would have. Some come more than once
+/// (deleting either of two equal neighbours); callers do not mind.
+pub fn for_each_deletion_key(s: &[u8], max: usize, f: &mut dyn FnMut(u64)) {
+    let n = s.len();
+    let max = max.min(3).min(n);
+    let p = Prefixes::new(s);
+    f(key(p.pre[n], n));
+    if max == 0 {
+        return;
+    }
+    for d1 in 0..n {
+        let a = p.pre[d1];
+        f(key(p.then(a, d1 + 1, n), n - 1));
+        if max == 1 {
+            continue;
+        }
+        for d2 in d1 + 1..n {
+            let b = p.then(a, d1 + 1, d2);
+            f(key(p.then(b, d2 + 1, n), n - 2));
+            if max == 2 {
+                continue;
+            }
+            for d3 in d2 + 1..n {
+                let c = p.then(b, d2 + 1, d3);
+                f(key(p.then(c, d3 + 1, n), n - 3));
+            }
+        }
+    }
 }
 
 /// How many deletions a string of this length gets, at most `max`.
@@ -47,8 +144,9 @@ fn depth(len: usize, max: usize) -> usize {
 }
 
 /// Calls `f` with every string made by deleting up to `max` (at most 3)
-/// characters of `s`, including `s` itself. Some strings come more than
-/// once (deleting either of two equal neighbours); callers do not mind.
+/// characters of `s`, including `s` itself: the written-out form of
+/// [`for_each_deletion_key`], which tests check it against.
+#[cfg(test)]
 pub fn for_each_deletion(s: &[u8], max: usize, f: &mut dyn FnMut(&[u8])) {
     let max = max.min(3);
     let mut buf = Vec::with_capacity(s.len());
@@ -90,9 +188,7 @@ impl DeletionIndex {
     /// Indexes `s` under entry `id`; visible to queries after [`freeze`](Self::freeze).
     pub fn insert(&mut self, s: &[u8], id: u32) {
         let pending = &mut self.pending;
-        for_each_deletion(s, depth(s.len(), self.max), &mut |d| {
-            pending.push((hash(d), id))
-        });
+        for_each_deletion_key(s, depth(s.len(), self.max), &mut |k| pending.push((k, id)));
     }
 
     /// Makes every inserted entry visible to queries.
@@ -130,8 +226,8 @@ impl DeletionIndex {
     /// more than once).
     pub fn query(&self, s: &[u8], f: &mut dyn FnMut(u32)) {
         debug_assert!(self.pending.is_empty(), "query before freeze");
-        for_each_deletion(s, depth(s.len(), self.max), &mut |d| {
-            if let Some(&(start, len)) = self.ranges.get(&hash(d)) {
+        for_each_deletion_key(s, depth(s.len(), self.max), &mut |k| {
+            if let Some(&(start, len)) = self.ranges.get(&k) {
                 for &id in &self.ids[start as usize..(start + len) as usize] {
                     f(id);
                 }
@@ -202,5 +298,46 @@ mod tests {
         let mut all = Vec::new();
         for_each_deletion(b"ab", 3, &mut |d| all.push(d.to_vec()));
         assert_eq!(all.len(), 4, "never more deletions than letters");
+    }
+
+    #[test]
+    fn deletion_keys_are_the_keys_of_the_deletions_written_out() {
+        for (s, max) in [
+            ("", 3),
+            ("a", 3),
+            ("aab", 2),
+            ("gmail", 3),
+            ("hotmail.com", 3),
+            ("ab", 1),
+        ] {
+            let mut want = Vec::new();
+            for_each_deletion(s.as_bytes(), max, &mut |d| want.push(key_of(d)));
+            let mut got = Vec::new();
+            for_each_deletion_key(s.as_bytes(), max, &mut |k| got.push(k));
+            want.sort_unstable();
+            got.sort_unstable();
+            assert_eq!(got, want, "{s} {max}");
+        }
+        // Different strings, different keys (here: all of these).
+        let mut keys: Vec<u64> = ["", "a", "b", "ab", "ba", "aa", "a\0", "\0a"]
+            .iter()
+            .map(|s| key_of(s.as_bytes()))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), 8);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn deletion_keys_match_for_any_string(s in proptest::collection::vec(0u8..4, 0..12), max in 0usize..4) {
+            let mut want = Vec::new();
+            for_each_deletion(&s, max, &mut |d| want.push(key_of(d)));
+            let mut got = Vec::new();
+            for_each_deletion_key(&s, max, &mut |k| got.push(k));
+            want.sort_unstable();
+            got.sort_unstable();
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 }

@@ -16,7 +16,7 @@
 //! Every candidate is then classified by [`classify`]; those that are not a
 //! known kind of edit are dropped.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::edits::{classify, classify_split, osa_distance, Split};
 use super::index::DeletionIndex;
@@ -71,20 +71,35 @@ struct Target {
     suffix_start: usize,
 }
 
+/// Maps probed once or more per observed domain: a fast hash (no iteration
+/// order is ever observed, so it cannot change a result).
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+type Set<K> = HashSet<K, foldhash::fast::RandomState>;
+
 /// The targets and their indexes.
 #[derive(Debug, Default)]
 pub struct Matcher {
     targets: Vec<Target>,
-    exact: HashMap<String, u32>,
+    exact: Map<String, u32>,
     names: DeletionIndex,
     /// Targets that are a bare public suffix (`co.uk`) have no name to
     /// index; there are few, so they are compared directly.
     bare_suffixes: Vec<u32>,
     providers_deep: DeletionIndex,
-    deep: std::collections::HashSet<u32>,
-    skeletons: HashMap<String, Vec<u32>>,
+    deep: Set<u32>,
+    skeletons: Map<String, Vec<u32>>,
     suffixes: Vec<(String, Source)>,
-    suffix_set: std::collections::HashSet<String>,
+    /// Each suffix target's position in `suffixes`.
+    suffix_set: Map<String, u32>,
+    /// Suffix targets by every byte-tail of their spelling (`gov.uk`,
+    /// `ov.uk`, ..., `k`): the targets that end with an observed suffix.
+    suffix_tails: Map<String, Vec<u32>>,
+    /// The last label of each suffix target (`uk` of `gov.uk`): a string
+    /// can only lie under a suffix target if it ends in one of these.
+    suffix_last_labels: Set<String>,
+    /// Suffix targets one deletion deep: those within one edit of an
+    /// observed suffix, without comparing it to each.
+    suffix_index: DeletionIndex,
 }
 
 impl Matcher {
@@ -92,6 +107,7 @@ impl Matcher {
         Matcher {
             names: DeletionIndex::new(2),
             providers_deep: DeletionIndex::new(3),
+            suffix_index: DeletionIndex::new(1),
             ..Matcher::default()
         }
     }
@@ -140,13 +156,26 @@ impl Matcher {
     pub fn freeze(&mut self) {
         self.names.freeze();
         self.providers_deep.freeze();
+        self.suffix_index.freeze();
     }
 
     /// Adds a suffix target: every domain under `suffix` (`mil`, `gov.uk`).
     pub fn add_suffix(&mut self, suffix: &str, source: Source) {
-        if self.suffix_set.insert(suffix.to_string()) {
-            self.suffixes.push((suffix.to_string(), source));
+        if self.suffix_set.contains_key(suffix) {
+            return;
         }
+        let id = self.suffixes.len() as u32;
+        self.suffix_set.insert(suffix.to_string(), id);
+        self.suffixes.push((suffix.to_string(), source));
+        for at in (0..suffix.len()).filter(|&at| suffix.is_char_boundary(at)) {
+            self.suffix_tails
+                .entry(suffix[at..].to_string())
+                .or_default()
+                .push(id);
+        }
+        self.suffix_index.insert(suffix.as_bytes(), id);
+        self.suffix_last_labels
+            .insert(suffix.rsplit('.').next().unwrap_or(suffix).to_string());
     }
 
     /// Whether `domain` is itself a target (named, or under a suffix target).
@@ -157,9 +186,12 @@ impl Matcher {
     /// Whether `domain` lies under one of the suffix targets (`*.mil`).
     pub fn under_suffix_target(&self, domain: &str) -> bool {
         !self.suffix_set.is_empty()
-            && domain
-                .match_indices('.')
-                .any(|(at, _)| self.suffix_set.contains(&domain[at + 1..]))
+            && domain.rsplit_once('.').is_some_and(|(_, last)| {
+                self.suffix_last_labels.contains(last)
+                    && domain
+                        .match_indices('.')
+                        .any(|(at, _)| self.suffix_set.contains_key(&domain[at + 1..]))
+            })
     }
 
     pub fn target_source(&self, domain: &str) -> Option<Source> {
@@ -240,12 +272,21 @@ impl Matcher {
         }
         let mut special: Vec<u32> = ids[from_names..].to_vec();
         ids.extend(self.bare_suffixes.iter().copied());
-        let probes = dot_probes(observed);
-        for probe in probes.iter().chain(&visual_probes(observed)) {
+        // Dot probes that lie under a suffix target, for suffix_candidates.
+        let mut under: Vec<String> = Vec::new();
+        for_each_dot_probe(observed, &mut |probe| {
             if let Some(&id) = self.exact.get(probe) {
                 ids.push(id);
             }
-        }
+            if self.under_suffix_target(probe) {
+                under.push(probe.to_string());
+            }
+        });
+        for_each_visual_probe(observed, &mut |probe| {
+            if let Some(&id) = self.exact.get(probe) {
+                ids.push(id);
+            }
+        });
         if observed.contains("xn--") || !observed.is_ascii() {
             if let Some(v) = self.skeletons.get(&skeleton(observed)) {
                 ids.extend(v);
@@ -305,46 +346,62 @@ impl Matcher {
                 });
             }
         }
-        self.suffix_candidates(observed, split, &probes, out);
+        self.suffix_candidates(observed, split, &under, out);
     }
 
     /// Candidates under suffix targets: the observed name with the target
-    /// suffix, and dot probes that land under one.
+    /// suffix, and the dot probes that land under one (`under`).
     fn suffix_candidates(
         &self,
         observed: &str,
         split: Split<'_>,
-        probes: &[String],
+        under: &[String],
         out: &mut Vec<Candidate>,
     ) {
         if self.suffixes.is_empty() || self.under_suffix_target(observed) {
             return;
         }
         let (name, observed_suffix) = (split.name(), split.suffix());
-        // Probes that lie under some suffix target, found by looking up each
-        // of their tails rather than testing every probe against every suffix.
-        let under: Vec<&String> = probes
-            .iter()
-            .filter(|p| {
-                p.match_indices('.')
-                    .any(|(at, _)| self.suffix_set.contains(&p[at + 1..]))
-            })
-            .collect();
+        // The suffix targets worth trying, in the order they were added:
+        // those the observed suffix is close to, and those a probe lies under.
+        let mut visit: Vec<u32> = Vec::new();
+        for p in under {
+            for (at, _) in p.match_indices('.') {
+                if let Some(&id) = self.suffix_set.get(&p[at + 1..]) {
+                    visit.push(id);
+                }
+            }
+        }
+        // The observed name under a target suffix, when the two suffixes
+        // are one edit apart (`ml` for `mil`) or one was cut from the other
+        // (`uk` for `gov.uk`): looked up, not compared with every target.
+        let mut close: Vec<u32> = Vec::new();
+        if !name.is_empty() && !observed_suffix.is_empty() {
+            if let Some(ids) = self.suffix_tails.get(observed_suffix) {
+                close.extend(ids);
+            }
+            self.suffix_index
+                .query(observed_suffix.as_bytes(), &mut |id| {
+                    let suffix = self.suffixes[id as usize].0.as_bytes();
+                    if osa_distance(observed_suffix.as_bytes(), suffix, 1).is_some() {
+                        close.push(id);
+                    }
+                });
+            close.retain(|&id| self.suffixes[id as usize].0 != observed_suffix);
+            close.sort_unstable();
+            close.dedup();
+        }
+        visit.extend(&close);
+        visit.sort_unstable();
+        visit.dedup();
         let mut tried: Vec<String> = Vec::new();
-        for (suffix, source) in &self.suffixes {
+        for id in visit {
+            let (suffix, source) = &self.suffixes[id as usize];
             let mut intended_forms = Vec::new();
-            // The observed name under the target suffix, when the two
-            // suffixes are one edit apart (`ml` for `mil`) or one was cut
-            // from the other (`uk` for `gov.uk`): a cheap test, so that a
-            // domain is not classified against every suffix target.
-            let close = !observed_suffix.is_empty()
-                && observed_suffix != suffix
-                && (suffix.ends_with(observed_suffix)
-                    || osa_distance(observed_suffix.as_bytes(), suffix.as_bytes(), 1).is_some());
-            if !name.is_empty() && close {
+            if close.binary_search(&id).is_ok() {
                 intended_forms.push(format!("{name}.{suffix}"));
             }
-            for &probe in &under {
+            for probe in under {
                 if is_under(probe, suffix) {
                     intended_forms.push(probe.clone());
                 }
@@ -442,48 +499,71 @@ pub fn skeleton(domain: &str) -> String {
         .to_lowercase()
 }
 
-/// Strings one visual sequence edit away (`rn` <-> `m`, `cl` <-> `d`):
-/// two edits by distance, so the deletion index may not see them.
-pub fn visual_probes(o: &str) -> Vec<String> {
-    let mut v = Vec::new();
+/// Writes `parts` one after the other into `buf` and calls `f` with it.
+fn emit(buf: &mut String, parts: &[&str], f: &mut dyn FnMut(&str)) {
+    buf.clear();
+    for p in parts {
+        buf.push_str(p);
+    }
+    f(buf);
+}
+
+/// Calls `f` with each string one visual sequence edit away (`rn` <-> `m`,
+/// `cl` <-> `d`): two edits by distance, so the deletion index may not see
+/// them. Written into one buffer: this runs for every distinct domain.
+pub fn for_each_visual_probe(o: &str, f: &mut dyn FnMut(&str)) {
+    let mut buf = String::with_capacity(o.len() + 2);
     for (seq, ch) in super::keyboard::VISUAL_SEQUENCES {
         for (from, to) in [(seq, ch), (ch, seq)] {
             // Overlapping matches: `nnna` is `mna` and `nma`.
             for at in (0..o.len()).filter(|&at| o.get(at..).is_some_and(|r| r.starts_with(from))) {
-                v.push(format!("{}{}{}", &o[..at], to, &o[at + from.len()..]));
+                emit(&mut buf, &[&o[..at], to, &o[at + from.len()..]], f);
             }
         }
     }
+}
+
+/// [`for_each_visual_probe`]'s strings.
+pub fn visual_probes(o: &str) -> Vec<String> {
+    let mut v = Vec::new();
+    for_each_visual_probe(o, &mut |p| v.push(p.to_string()));
     v
 }
 
-/// Strings one dot edit away: each dot removed, a dot added at each place,
-/// each dot swapped with a neighbour, and trailing labels cut off.
-pub fn dot_probes(o: &str) -> Vec<String> {
+/// Calls `f` with each string one dot edit away: each dot removed, a dot
+/// added at each place, each dot swapped with a neighbour, and trailing
+/// labels cut off.
+pub fn for_each_dot_probe(o: &str, f: &mut dyn FnMut(&str)) {
     let b = o.as_bytes();
-    let mut v = Vec::new();
+    let mut buf = String::with_capacity(o.len() + 1);
     for (i, &c) in b.iter().enumerate() {
         if c == b'.' {
-            v.push(format!("{}{}", &o[..i], &o[i + 1..]));
+            emit(&mut buf, &[&o[..i], &o[i + 1..]], f);
             if i + 1 < b.len() && b[i + 1] != b'.' && o.is_char_boundary(i + 2) {
                 // gmailc.om: the dot belongs one place further.
-                v.push(format!("{}{}.{}", &o[..i], &o[i + 1..i + 2], &o[i + 2..]));
+                emit(&mut buf, &[&o[..i], &o[i + 1..i + 2], ".", &o[i + 2..]], f);
             }
             if i > 0 && b[i - 1] != b'.' && o.is_char_boundary(i - 1) {
-                v.push(format!("{}.{}{}", &o[..i - 1], &o[i - 1..i], &o[i + 1..]));
+                emit(&mut buf, &[&o[..i - 1], ".", &o[i - 1..i], &o[i + 1..]], f);
             }
         }
     }
     for i in 1..b.len() {
         if b[i] != b'.' && b[i - 1] != b'.' && o.is_char_boundary(i) {
-            v.push(format!("{}.{}", &o[..i], &o[i..]));
+            emit(&mut buf, &[&o[..i], ".", &o[i..]], f);
         }
     }
     let mut cut = o;
     while let Some(dot) = cut.rfind('.') {
         cut = &cut[..dot];
-        v.push(cut.to_string());
+        f(cut);
     }
+}
+
+/// [`for_each_dot_probe`]'s strings.
+pub fn dot_probes(o: &str) -> Vec<String> {
+    let mut v = Vec::new();
+    for_each_dot_probe(o, &mut |p| v.push(p.to_string()));
     v
 }
 

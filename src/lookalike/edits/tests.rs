@@ -146,3 +146,45 @@ proptest::proptest! {
         );
     }
 }
+
+/// The OSA distance by the textbook full matrix, for checking the banded one.
+fn osa_reference(t: &[u8], o: &[u8]) -> u32 {
+    let (n, m) = (t.len(), o.len());
+    let mut d = vec![vec![0u32; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i as u32;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j as u32;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = u32::from(t[i - 1] != o[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && t[i - 1] == o[j - 2] && t[i - 2] == o[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m]
+}
+
+proptest::proptest! {
+    /// The banded distance agrees with the full matrix, on strings short
+    /// enough for rows on the stack and long enough for rows on the heap.
+    #[test]
+    fn banded_osa_agrees_with_the_full_matrix(
+        t in "[ab.]{0,80}",
+        o in "[ab.]{0,80}",
+        max in 0u32..4,
+    ) {
+        let want = osa_reference(t.as_bytes(), o.as_bytes());
+        proptest::prop_assert_eq!(
+            super::osa_banded(t.as_bytes(), o.as_bytes(), max),
+            (want <= max).then_some(want)
+        );
+    }
+}
