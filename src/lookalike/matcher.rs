@@ -523,13 +523,6 @@ pub fn for_each_visual_probe(o: &str, f: &mut dyn FnMut(&str)) {
     }
 }
 
-/// [`for_each_visual_probe`]'s strings.
-pub fn visual_probes(o: &str) -> Vec<String> {
-    let mut v = Vec::new();
-    for_each_visual_probe(o, &mut |p| v.push(p.to_string()));
-    v
-}
-
 /// Calls `f` with each string one dot edit away: each dot removed, a dot
 /// added at each place, each dot swapped with a neighbour, and trailing
 /// labels cut off.
@@ -560,7 +553,8 @@ pub fn for_each_dot_probe(o: &str, f: &mut dyn FnMut(&str)) {
     }
 }
 
-/// [`for_each_dot_probe`]'s strings.
+/// [`for_each_dot_probe`]'s strings (tests).
+#[cfg(test)]
 pub fn dot_probes(o: &str) -> Vec<String> {
     let mut v = Vec::new();
     for_each_dot_probe(o, &mut |p| v.push(p.to_string()));
