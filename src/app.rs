@@ -251,9 +251,7 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
     let (leak, leak_run) = quantify(cfg, started_at, &mut result, &findings);
     // Made once detection's view of the census is gone: with millions of
     // domains, the rows and that view together set the peak.
-    result.census.release_evidence();
-    let rows = result.census.rows();
-    result.census.release_domains();
+    let rows = result.census.take_rows();
     if crate::interrupt::requested() {
         return Ok(Exit::Interrupted);
     }

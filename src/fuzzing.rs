@@ -100,7 +100,7 @@ fn lines(mut parser: impl LineParser, data: &[u8], prefix: &[u8]) {
     let _ = parser.finish();
     let (mut census, loose) = c.finish();
     join_fragments(loose, DAY, &mut census);
-    let _ = census.rows();
+    let _ = census.take_rows();
 }
 
 fn domain(data: &[u8]) {

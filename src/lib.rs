@@ -8,6 +8,7 @@
 //! archives with their ground truth, for benchmarks and accuracy tests.
 
 pub mod aggregate;
+pub mod alloc;
 pub mod app;
 pub mod cli;
 pub mod config;

@@ -105,7 +105,7 @@ fn run_all<L: AsRef<[u8]>>(p: &mut dyn LineParser, lines: &[L]) {
     }
     let (mut census, loose) = c.finish();
     misdirect::correlate::join::join_fragments(loose, DAY, &mut census);
-    let _ = census.rows();
+    let _ = census.take_rows();
     let _ = p.finish();
 }
 

@@ -14,6 +14,8 @@
 
 use hashbrown::HashMap;
 
+use super::census::SetKey;
+use super::domain_map::DomainMap;
 use crate::lookalike::related;
 use crate::time::Micros;
 
@@ -36,12 +38,17 @@ fn local_hash(local: &[u8]) -> u64 {
 }
 
 /// Whether two interned domains are related, computed once per pair.
-fn related_cached(cache: &mut Map<(u32, u32), bool>, names: &[Box<[u8]>], a: u32, b: u32) -> bool {
+fn related_cached(cache: &mut Map<(u32, u32), bool>, names: &Names, a: u32, b: u32) -> bool {
     let key = (a.min(b), a.max(b));
     *cache
         .entry(key)
-        .or_insert_with(|| related(&names[a as usize], &names[b as usize]))
+        .or_insert_with(|| related(names.key(a as usize), names.key(b as usize)))
 }
+
+/// Interned domain names: the id of a name is its index. One copy of each
+/// name and a 4-byte table entry (a map from names to ids beside a list of
+/// names kept every name twice: about 70 MB for a million domains).
+type Names = DomainMap<()>;
 
 /// One remembered recipient of a sender: when, domain id, local-part hash.
 type Recent = (Micros, u32, u64);
@@ -49,15 +56,14 @@ type Recent = (Micros, u32, u64);
 /// Related-domain pair counts of some messages; mergeable.
 #[derive(Debug, Default)]
 pub struct Evidence {
-    names: Vec<Box<[u8]>>,
-    ids: Map<Box<[u8]>, u32>,
+    names: Names,
     related: Map<(u32, u32), bool>,
     /// (lower id, higher id) -> messages with both.
     co: Map<(u32, u32), u64>,
     /// (earlier, later) -> times one sender wrote to both within the window.
     corrections: Map<(u32, u32), u64>,
     /// Sender (as a census set key) -> its last few recipients.
-    recent: Map<u128, Vec<Recent>>,
+    recent: Map<SetKey, Vec<Recent>>,
     /// The current message's (domain, local-part hash) pairs.
     domains: Vec<(u32, u64)>,
 }
@@ -68,13 +74,8 @@ impl Evidence {
     }
 
     fn intern(&mut self, d: &[u8]) -> u32 {
-        if let Some(&id) = self.ids.get(d) {
-            return id;
-        }
-        let id = self.names.len() as u32;
-        self.names.push(d.into());
-        self.ids.insert(d.into(), id);
-        id
+        // DomainMap's indexes fit in 4 bytes.
+        self.names.find_or_insert_with(d, || ()) as u32
     }
 
     fn is_related(&mut self, a: u32, b: u32) -> bool {
@@ -99,7 +100,7 @@ impl Evidence {
 
     /// Ends a message sent by `sender` (its census set key; `None` for an
     /// unknown or null sender) at `time`.
-    pub fn end(&mut self, sender: Option<u128>, time: Micros) {
+    pub fn end(&mut self, sender: Option<SetKey>, time: Micros) {
         let domains = std::mem::take(&mut self.domains);
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         for (i, &(a, _)) in domains.iter().enumerate() {
@@ -119,7 +120,7 @@ impl Evidence {
         self.domains = domains;
     }
 
-    fn remember(&mut self, sender: u128, time: Micros, domains: &[(u32, u64)]) {
+    fn remember(&mut self, sender: SetKey, time: Micros, domains: &[(u32, u64)]) {
         if self.recent.len() >= MAX_SENDERS && !self.recent.contains_key(&sender) {
             self.recent.retain(|_, v| {
                 v.last()
@@ -163,7 +164,7 @@ impl Evidence {
     }
 
     fn id(&self, d: &str) -> Option<u32> {
-        self.ids.get(d.as_bytes()).copied()
+        self.names.find(d.as_bytes()).map(|i| i as u32)
     }
 
     /// Messages with recipients at both `a` and `b`.
@@ -187,11 +188,22 @@ impl Evidence {
     pub fn merge(&mut self, other: Evidence) {
         let Evidence {
             names,
+            related,
             co,
             corrections,
             ..
         } = other;
-        let map: Vec<u32> = names.iter().map(|n| self.intern(n)).collect();
+        if self.names.is_empty() {
+            // Interning every name in order would give the same ids: take
+            // them rather than hold two copies (a million domains' names
+            // when a run has one large input).
+            self.names = names;
+            self.related = related;
+            self.co = co;
+            self.corrections = corrections;
+            return;
+        }
+        let map: Vec<u32> = names.keys().map(|n| self.intern(n)).collect();
         for ((a, b), n) in co {
             let (x, y) = (map[a as usize], map[b as usize]);
             *self.co.entry((x.min(y), x.max(y))).or_default() += n;

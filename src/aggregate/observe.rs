@@ -8,7 +8,7 @@
 
 use hashbrown::HashMap;
 
-use super::census::{Census, DomainStats};
+use super::census::{Census, DomainStats, SetKey};
 use crate::lookalike::detect::Observations;
 use crate::parse::Status;
 
@@ -23,7 +23,7 @@ pub struct CensusView<'a> {
     /// parts are a merge of two short lists, however many recipients the
     /// domains have. Flat, because a map of a list per domain cost about
     /// 190 bytes per domain, the peak of a run with millions of them.
-    distinctive: Vec<u128>,
+    distinctive: Vec<SetKey>,
     /// Where each domain's list starts in `distinctive` (one more entry
     /// than there are domains: the last is where the lists end).
     starts: Vec<u64>,
@@ -32,7 +32,7 @@ pub struct CensusView<'a> {
 impl<'a> CensusView<'a> {
     pub fn new(census: &'a Census) -> CensusView<'a> {
         // Local part (hashed) -> number of domains it appears at.
-        let mut spread: HashMap<u128, u32, foldhash::fast::RandomState> = HashMap::default();
+        let mut spread: HashMap<SetKey, u32, foldhash::fast::RandomState> = HashMap::default();
         for (_, s) in census.iter() {
             for l in s.recipients.iter() {
                 *spread.entry(l).or_default() += 1;
@@ -60,7 +60,7 @@ impl<'a> CensusView<'a> {
     }
 
     /// The distinctive local parts of `d`, sorted.
-    fn distinctive(&self, d: &str) -> &[u128] {
+    fn distinctive(&self, d: &str) -> &[SetKey] {
         match self.census.domain_index(d) {
             Some(i) => &self.distinctive[self.starts[i] as usize..self.starts[i + 1] as usize],
             None => &[],

@@ -50,7 +50,7 @@ pub fn collect(
             continue;
         }
         let name = String::from_utf8_lossy(d).into_owned();
-        for f in &stats.ledger.dropped_in {
+        for f in stats.ledger.dropped_in() {
             dropped.insert((d.to_vec(), *f));
         }
         out.records
