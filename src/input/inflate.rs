@@ -65,7 +65,7 @@ pub fn gunzip_whole(input: &[u8], limit: usize, out: &mut Vec<u8>) -> Result<Inf
         .min(input.len().saturating_mul(1032))
         .clamp(1 << 16, limit.max(1 << 16));
     if out.len() < first {
-        out.resize(first, 0);
+        grow(out, first, limit);
     }
     let (mut pos_in, mut pos_out, mut members) = (0usize, 0usize, 0u64);
     loop {
@@ -88,8 +88,7 @@ pub fn gunzip_whole(input: &[u8], limit: usize, out: &mut Vec<u8>) -> Result<Inf
             if out.len() >= limit {
                 return Err(Fallback::TooLarge);
             }
-            let grown = (out.len() * 2).min(limit);
-            out.resize(grown, 0);
+            grow(out, out.len() * 2, limit);
             continue;
         }
         if result != libdeflate_result_LIBDEFLATE_SUCCESS {
@@ -108,11 +107,10 @@ pub fn gunzip_whole(input: &[u8], limit: usize, out: &mut Vec<u8>) -> Result<Inf
         }
         if rest.starts_with(&[0x1f, 0x8b]) {
             if out.len() - pos_out < 1 << 16 {
-                let grown = (out.len() * 2).min(limit);
-                if grown <= out.len() {
+                if out.len() >= limit {
                     return Err(Fallback::TooLarge);
                 }
-                out.resize(grown, 0);
+                grow(out, out.len() * 2, limit);
             }
             continue;
         }
@@ -124,6 +122,20 @@ pub fn gunzip_whole(input: &[u8], limit: usize, out: &mut Vec<u8>) -> Result<Inf
             });
         }
         return Err(Fallback::Damaged);
+    }
+}
+
+/// Grows `out` to at least `needed` bytes (at most `limit`), and by at
+/// least a quarter: a worker's files are often each a little larger than
+/// the one before (daily logs of a growing site), and growing to the exact
+/// size each time moved the whole buffer into fresh pages for every file
+/// (a sixth of a one-thread scan of 32 MiB gzip files went to the kernel
+/// zeroing them).
+fn grow(out: &mut Vec<u8>, needed: usize, limit: usize) {
+    let amortized = out.len().saturating_add(out.len() / 4);
+    let len = needed.max(amortized).next_multiple_of(1 << 20).min(limit);
+    if len > out.len() {
+        out.resize(len, 0);
     }
 }
 
@@ -159,6 +171,24 @@ mod tests {
             gunzip_whole(&twice, 1 << 30, &mut out).unwrap().len,
             2 * a.len()
         );
+    }
+
+    /// Files that each grow a little (daily logs of a growing site) do not
+    /// make the buffer grow for every file: it grows by a quarter at least.
+    #[test]
+    fn the_buffer_grows_rarely_for_files_each_a_little_larger() {
+        let mut out = Vec::new();
+        let mut growths = 0;
+        for i in 0..40 {
+            let data = b"mail\n".repeat(400_000 + i * 1_000);
+            let before = out.len();
+            let r = gunzip_whole(&gz(&data), 1 << 30, &mut out).unwrap();
+            assert_eq!(&out[..r.len], &data[..]);
+            growths += usize::from(out.len() != before);
+        }
+        // 2.0 MB to 2.2 MB: the first file's buffer, then at most one more
+        // (growing to each file's exact size grew it 40 times).
+        assert!(growths <= 2, "{growths} growths");
     }
 
     #[test]
