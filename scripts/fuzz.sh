@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of every target in fuzz/fuzz_targets with cargo-fuzz
 # (libFuzzer, AddressSanitizer), SECONDS each, seeded with the target's
-# committed corpus (fuzz/corpus/TARGET) and the repository's fixtures of its
-# format. CI runs it for a short time; a crash fails the run and its input is
+# committed corpus (fuzz/corpus/TARGET/ or fuzz/corpus/TARGET.tar.xz) and the
+# repository's fixtures of its format. CI runs it for a short time; a crash fails the run and its input is
 # printed in base64, so that it can be replayed from the log alone.
 #
 #   scripts/fuzz.sh [SECONDS [TARGET...]]     (default: 15 seconds, every target)
@@ -62,6 +62,11 @@ for t in "${targets[@]}"; do
     mkdir -p "$corpus" "$artifacts"
     if [ -d "fuzz/corpus/$t" ]; then
         cp -n fuzz/corpus/"$t"/* "$corpus"/ 2>/dev/null || true
+    fi
+    # Corpora the fuzzers grew, minimised, as one archive each (thousands of
+    # small files, a tenth of the size compressed).
+    if [ -f "fuzz/corpus/$t.tar.xz" ]; then
+        tar -xJf "fuzz/corpus/$t.tar.xz" -C "$work/corpus"
     fi
     while read -r f; do
         [ -f "$f" ] && head -c 8192 "$f" >"$corpus/fixture-$(echo "$f" | tr / _)"

@@ -1,5 +1,5 @@
 //! The fuzz targets on stable, in every CI run: each target's committed
-//! corpus (`fuzz/corpus/TARGET`) and the repository's fixtures of its
+//! corpus (`fuzz/corpus/TARGET`), and the repository's fixtures of its
 //! format, each also with seeded random mutations (bytes flipped, inserted,
 //! cut, duplicated, digits made absurd, lines split). Not coverage-guided
 //! like `cargo fuzz` (RELIABILITY.md), but every run replays what the
@@ -15,6 +15,8 @@ use crate::util::*;
 /// Bytes kept of each seed: mutations stay fast.
 const SEED_BYTES: usize = 8 * 1024;
 const MUTANTS: usize = 24;
+/// Mutations of each corpus input (there are thousands of them).
+const CORPUS_MUTANTS: usize = 2;
 
 fn files_in(dir: PathBuf) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = fs::read_dir(&dir)
@@ -28,9 +30,38 @@ fn files_in(dir: PathBuf) -> Vec<PathBuf> {
     v
 }
 
-/// The seeds of a target: its corpus and fixtures in its format.
+/// A target's committed corpus: what the fuzzers kept, thousands of
+/// inputs for a parser (a folder, or a `.tar.xz` of one), each replayed as
+/// it is and mutated a little.
+fn corpus(target: &str) -> Vec<Vec<u8>> {
+    let dir = root().join("fuzz/corpus");
+    let mut inputs: Vec<Vec<u8>> = files_in(dir.join(target))
+        .iter()
+        .map(|p| fs::read(p).unwrap())
+        .collect();
+    let archive = dir.join(format!("{target}.tar.xz"));
+    if archive.exists() {
+        let xz = liblzma::read::XzDecoder::new(fs::File::open(&archive).unwrap());
+        let mut tar = tar::Archive::new(xz);
+        let mut entries: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+        for e in tar.entries().unwrap() {
+            let mut e = e.unwrap();
+            if e.header().entry_type().is_file() {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut e, &mut bytes).unwrap();
+                entries.push((e.path().unwrap().into_owned(), bytes));
+            }
+        }
+        assert!(!entries.is_empty(), "{}: empty", archive.display());
+        entries.sort();
+        inputs.extend(entries.into_iter().map(|(_, b)| b));
+    }
+    inputs
+}
+
+/// The seeds of a target: the fixtures in its format, each also mutated.
 fn seeds(target: &str) -> Vec<Vec<u8>> {
-    let mut paths = files_in(root().join("fuzz/corpus").join(target));
+    let mut paths = Vec::new();
     match target {
         "syslog_postfix" | "read_lines" => {
             paths.extend(files_in(root().join("samples/postfix")));
@@ -101,6 +132,13 @@ fn every_fuzz_target_survives_its_corpus_and_mutations() {
     let mut rng = fastrand::Rng::with_seed(0x6d69_7364);
     let mut runs = 0;
     for target in fuzzing::TARGETS {
+        for input in corpus(target) {
+            assert!(fuzzing::run(target, &input));
+            for _ in 0..CORPUS_MUTANTS {
+                fuzzing::run(target, &mutate(&input, &mut rng));
+            }
+            runs += 1 + CORPUS_MUTANTS;
+        }
         let seeds = seeds(target);
         assert!(!seeds.is_empty(), "{target}: no seeds");
         for seed in &seeds {
