@@ -53,7 +53,7 @@ impl<V> DomainMap<V> {
     pub fn find(&self, key: &[u8]) -> Option<usize> {
         let h = self.hasher.hash_one(key);
         self.table
-            .find(h, |&i| *self.keys[i] == *key)
+            .find(h, |&i| *self.keys[i as usize] == *key)
             .map(|&i| i as usize)
     }
 
@@ -77,9 +77,11 @@ impl<V> DomainMap<V> {
         let h = self.hasher.hash_one(key);
         let keys = &self.keys;
         let hasher = &self.hasher;
-        let entry = self
-            .table
-            .entry(h, |&i| *keys[i] == *key, |&i| hasher.hash_one(&*keys[i]));
+        let entry = self.table.entry(
+            h,
+            |&i| *keys[i as usize] == *key,
+            |&i| hasher.hash_one(&*keys[i as usize]),
+        );
         match entry {
             hashbrown::hash_table::Entry::Occupied(o) => *o.get() as usize,
             hashbrown::hash_table::Entry::Vacant(v) => {
@@ -112,7 +114,7 @@ impl<V> DomainMap<V> {
                 let keys = &self.keys;
                 let hasher = &self.hasher;
                 self.table
-                    .insert_unique(h, index(i), |&j| hasher.hash_one(&*keys[j]));
+                    .insert_unique(h, index(i), |&j| hasher.hash_one(&*keys[j as usize]));
                 self.keys.push(key);
                 self.values.push(value);
             }
@@ -193,14 +195,6 @@ impl<T> Chunked<T> {
 
     fn into_iter(self) -> ChunksIntoIter<T> {
         self.chunks.into_iter().flatten()
-    }
-}
-
-impl<T> std::ops::Index<u32> for Chunked<T> {
-    type Output = T;
-
-    fn index(&self, i: u32) -> &T {
-        &self.chunks[(i >> CHUNK_BITS) as usize][(i as usize) & (CHUNK - 1)]
     }
 }
 
