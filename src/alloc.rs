@@ -19,7 +19,13 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Applies the settings; call once at the start of `main`, before any
 /// thread is started (mimalloc's option setters are not thread-safe).
+/// `MIMALLOC_PURGE_DELAY` in the environment, which mimalloc reads itself,
+/// wins over ours.
 pub fn tune() {
+    #[cfg(feature = "mimalloc")]
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
     #[cfg(feature = "mimalloc")]
     // SAFETY: setting an option is a plain store into mimalloc's option
     // table; the caller runs it before any other thread exists.

@@ -112,6 +112,27 @@ impl Key {
     }
 }
 
+/// Whether two host names are equal. Called for every event with names of
+/// a few bytes (often none: Exchange and Microsoft 365 log no host), for
+/// which a `memcmp` call cost more than the comparison: 2% of a Microsoft
+/// 365 scan. Up to 16 bytes compares two overlapping words per side.
+#[inline]
+fn same_name(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let w8 = |x: &[u8], i: usize| u64::from_le_bytes(x[i..i + 8].try_into().expect("8 bytes"));
+    let w4 = |x: &[u8], i: usize| u32::from_le_bytes(x[i..i + 4].try_into().expect("4 bytes"));
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4),
+        8..=16 => w8(a, 0) == w8(b, 0) && w8(a, n - 8) == w8(b, n - 8),
+        _ => a == b,
+    }
+}
+
 /// Per-host facts of the file being read.
 #[derive(Debug)]
 struct Host {
@@ -168,13 +189,13 @@ impl<S: MessageSink> Correlator<S> {
     }
 
     fn host_id(&mut self, name: &[u8], time: Micros) -> usize {
-        if self.last_host < self.hosts.len() && &*self.hosts[self.last_host].name == name {
+        if self.last_host < self.hosts.len() && same_name(&self.hosts[self.last_host].name, name) {
             let h = &mut self.hosts[self.last_host];
             h.first = h.first.min(time);
             h.last = h.last.max(time);
             return self.last_host;
         }
-        let id = match self.hosts.iter().position(|h| &*h.name == name) {
+        let id = match self.hosts.iter().position(|h| same_name(&h.name, name)) {
             Some(i) => i,
             None => {
                 self.hosts.push(Host {

@@ -298,3 +298,21 @@ fn keys_differ_in_any_byte_of_any_word() {
         "the length counts"
     );
 }
+
+/// `same_name` agrees with `==` for every length it special-cases, with the
+/// names differing in any single byte, or in length only.
+#[test]
+fn host_names_compare_like_slices() {
+    for n in 0..40usize {
+        let a: Vec<u8> = (0..n as u8).map(|i| b'a' + i % 26).collect();
+        assert!(same_name(&a, &a.clone()), "{n}");
+        for i in 0..n {
+            let mut b = a.clone();
+            b[i] ^= 0x20;
+            assert!(!same_name(&a, &b), "{n} {i}");
+        }
+        let mut longer = a.clone();
+        longer.push(b'x');
+        assert!(!same_name(&a, &longer), "{n}");
+    }
+}
