@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{Command, LeakOptions, MatchConfig, PermuteConfig, ScanConfig};
+use crate::config::{Command, LeakOptions, MatchConfig, PermuteConfig, ScanConfig, SegmentPolicy};
 use crate::leak::ledger::{self, LedgerLimits};
 use crate::leak::redact::RedactKey;
 use crate::lookalike::{targets, Kind, TargetSpec};
@@ -200,6 +200,10 @@ struct ScanArgs {
     /// Testing only: bytes of delivery records held before spilling to disk.
     #[arg(long, hide = true, value_name = "BYTES")]
     ledger_budget: Option<usize>,
+    /// Testing only: parse every input in segments of this many bytes on
+    /// helper threads (0: never cut an input).
+    #[arg(long, hide = true, value_name = "BYTES")]
+    segment_bytes: Option<usize>,
 }
 
 /// What counts as a leak, and how reports name people.
@@ -310,6 +314,11 @@ impl Cli {
                     ledger_limits: LedgerLimits {
                         rare: a.ledger_rare_limit.unwrap_or(ledger::RARE_LIMIT),
                         budget: a.ledger_budget.unwrap_or(ledger::SPILL_BUDGET),
+                    },
+                    segments: match a.segment_bytes {
+                        None => SegmentPolicy::Auto,
+                        Some(0) => SegmentPolicy::Never,
+                        Some(bytes) => SegmentPolicy::Always { bytes },
                     },
                 })))
             }

@@ -68,6 +68,22 @@ pub struct ScanConfig {
     pub leak: LeakOptions,
     /// When the scan stops keeping a domain's deliveries and spills them.
     pub ledger_limits: LedgerLimits,
+    /// When one input is parsed on several threads.
+    pub segments: SegmentPolicy,
+}
+
+/// When one large input's lines are parsed on several threads
+/// (`scan::segments`). Never changes a count, only which threads work.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SegmentPolicy {
+    /// Large inputs, on the run's threads that no other input is using.
+    #[default]
+    Auto,
+    /// Never: each input on one thread (and one for decompression).
+    Never,
+    /// Testing: every input, in segments of this many bytes, on two
+    /// helper threads whatever the thread count.
+    Always { bytes: usize },
 }
 
 /// What counts as a leak, and how reports name people.

@@ -38,7 +38,12 @@ fn reports(paths: &[std::path::PathBuf], threads: usize, extra: &[&str]) -> Vec<
     let mut args = vec!["--threads", threads.as_str()];
     args.extend_from_slice(extra);
     scan(&refs, out.path(), &args, 0);
-    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(out.path())
+    reports_in(out.path())
+}
+
+/// Every report in `out` but run.json, by name.
+fn reports_in(out: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(out)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.file_name().unwrap() != "run.json")
@@ -100,5 +105,83 @@ proptest::proptest! {
         for (g, b) in got.iter().zip(base) {
             proptest::prop_assert!(g.1 == b.1, "{} differs ({threads} threads, order {order:?})", g.0);
         }
+    }
+}
+
+/// run.json without what differs from run to run (times, the command line,
+/// the thread count).
+fn stable_run_json(out: &std::path::Path) -> serde_json::Value {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for k in [
+                    "started_at",
+                    "finished_at",
+                    "command_line",
+                    "seconds",
+                    "threads",
+                ] {
+                    m.remove(k);
+                }
+                m.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut v = run_json(out);
+    strip(&mut v);
+    v
+}
+
+/// One input's lines parsed on helper threads, segment by segment, give
+/// the same reports and run.json as the input read on one thread: every
+/// format (those that cannot be cut are read whole), a year rollover in
+/// year-less stamps, both queue ID styles, internal relays, and segments
+/// of one line each.
+#[test]
+fn same_reports_whether_or_not_inputs_are_cut() {
+    let mut inputs = mixed_inputs();
+    for rel in [
+        "postfix/rollover.log",
+        "postfix/mixed-ids.log",
+        "journal/sendmail.json",
+        "exim/mainlog.1.gz",
+        "m365/trace-summary-utf16.csv",
+        "relays/mx1.log",
+        "relays/mx2.log",
+    ] {
+        inputs.push(data(rel));
+    }
+    let extra = ["--target", "army.mil", "--internal-relay", "mx2"];
+    let run = |threads: usize, segment: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let refs: Vec<&std::path::Path> = inputs.iter().map(|p| p.as_path()).collect();
+        let threads = threads.to_string();
+        let mut args = vec!["--threads", threads.as_str(), "--segment-bytes", segment];
+        args.extend_from_slice(&extra);
+        scan(&refs, out.path(), &args, 0);
+        let files = reports_in(out.path());
+        (files, stable_run_json(out.path()))
+    };
+    let whole = run(2, "0");
+    assert!(whole.0.len() >= 17, "{}", whole.0.len());
+    for (threads, segment) in [(1, "1"), (2, "1"), (1, "700"), (2, "65536")] {
+        let cut = run(threads, segment);
+        assert_eq!(
+            cut.0.iter().map(|f| &f.0).collect::<Vec<_>>(),
+            whole.0.iter().map(|f| &f.0).collect::<Vec<_>>()
+        );
+        for (c, w) in cut.0.iter().zip(&whole.0) {
+            assert!(
+                c.1 == w.1,
+                "{} differs ({threads} threads, segments of {segment})",
+                c.0
+            );
+        }
+        assert_eq!(
+            cut.1, whole.1,
+            "run.json ({threads} threads, segments of {segment})"
+        );
     }
 }

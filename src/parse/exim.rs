@@ -410,6 +410,11 @@ impl LineParser for EximParser {
         out
     }
 
+    fn fork(&self) -> Option<Box<dyn LineParser>> {
+        // Every Exim stamp carries its year: the clock only keeps the range.
+        Some(Box::new(EximParser::new(self.clock.clone())))
+    }
+
     fn finish(&mut self) -> FileFacts {
         FileFacts::dated(self.clock.range(), self.used, "exim")
     }

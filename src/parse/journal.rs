@@ -125,6 +125,14 @@ impl LineParser for JournalParser {
         self.programs.parse(&header, sink)
     }
 
+    fn fork(&self) -> Option<Box<dyn LineParser>> {
+        // Journal stamps are instants: the clock only keeps their range.
+        Some(Box::new(JournalParser {
+            clock: self.clock.clone(),
+            programs: self.programs.fork(),
+        }))
+    }
+
     fn finish(&mut self) -> FileFacts {
         let (first, last) = self.clock.range();
         FileFacts {

@@ -16,6 +16,7 @@ pub mod journal;
 pub mod m365;
 pub mod postfix;
 pub mod programs;
+pub mod recorded;
 pub mod sendmail;
 pub mod syslog;
 
@@ -243,6 +244,24 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
+    /// Adds the facts of a fork's lines (`LineParser::fork`) to the facts of
+    /// the parser it came from, which scouted those lines: the year and its
+    /// warnings are already the whole file's, the range and programs are
+    /// joined.
+    pub fn absorb(&mut self, fork: FileFacts) {
+        self.first = match (self.first, fork.first) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last = self.last.max(fork.last);
+        for p in fork.programs {
+            if !self.programs.contains(&p) {
+                self.programs.push(p);
+            }
+        }
+        self.programs.sort_by_key(|p| programs::rank(p));
+    }
+
     /// The facts of a format whose stamps carry their year and zone: the
     /// clock's range, and `program` if any line was used.
     pub fn dated(range: (Option<Micros>, Option<Micros>), used: bool, program: &str) -> FileFacts {
@@ -282,6 +301,20 @@ pub trait LineParser: Send {
 
     /// Called once after the last line.
     fn finish(&mut self) -> FileFacts;
+
+    /// A parser for lines further on in the same input, to run on another
+    /// thread (`scan::segments`): it starts where this parser's clock
+    /// stands, so it dates its lines as this one would. `None` for formats
+    /// whose lines depend on earlier ones beyond the clock (the column
+    /// headers of Exchange and Microsoft 365).
+    fn fork(&self) -> Option<Box<dyn LineParser>> {
+        None
+    }
+
+    /// Moves the clock over `line` exactly as [`parse_line`](Self::parse_line)
+    /// would, without the rest of its work: the lines a fork parses are
+    /// scouted by the parser it was forked from, which then dates the file.
+    fn scout(&mut self, _line: &[u8]) {}
 }
 
 #[cfg(test)]
@@ -365,5 +398,41 @@ pub(crate) mod testutil {
         let mut c = Collector::default();
         let o = p.parse_line(line, &mut c);
         (o, c.0)
+    }
+}
+
+#[cfg(test)]
+mod facts_tests {
+    use super::*;
+
+    /// A fork's range and programs join the file's; the year, its warnings
+    /// and a second reading stay the file's own (its parser saw every line).
+    #[test]
+    fn a_forks_facts_join_the_files() {
+        let mut file = FileFacts {
+            first: Some(10),
+            last: Some(20),
+            year_rule: Some("mtime 2023-07-17".into()),
+            warnings: vec!["w".into()],
+            programs: vec!["sendmail".into()],
+            read_again_with: None,
+        };
+        file.absorb(FileFacts {
+            first: Some(5),
+            last: Some(15),
+            year_rule: Some("partial".into()),
+            warnings: vec!["partial".into()],
+            programs: vec!["exim".into(), "postfix".into(), "sendmail".into()],
+            read_again_with: Some(YearRule::FirstLine(2000)),
+        });
+        assert_eq!((file.first, file.last), (Some(5), Some(20)));
+        assert_eq!(file.programs, ["postfix", "sendmail", "exim"]);
+        assert_eq!(file.year_rule.as_deref(), Some("mtime 2023-07-17"));
+        assert_eq!(file.warnings, ["w"]);
+        assert_eq!(file.read_again_with, None);
+        let mut empty = FileFacts::dated((None, None), false, "exim");
+        empty.absorb(FileFacts::dated((Some(1), Some(2)), true, "exim"));
+        assert_eq!((empty.first, empty.last), (Some(1), Some(2)));
+        assert_eq!(empty.programs, ["exim"]);
     }
 }

@@ -16,6 +16,11 @@ pub struct Programs {
 
 const NAMES: [&str; 3] = ["postfix", "sendmail", "exim"];
 
+/// Where a transport's name comes in the manifest's list of programs.
+pub fn rank(name: &str) -> usize {
+    NAMES.iter().position(|n| *n == name).unwrap_or(NAMES.len())
+}
+
 impl Programs {
     pub fn new(postfix: PostfixNames) -> Programs {
         Programs {
@@ -23,6 +28,12 @@ impl Programs {
             sendmail: SendmailParser::default(),
             seen: [false; 3],
         }
+    }
+
+    /// The same body parsers for another stretch of the same input, with
+    /// nothing seen yet.
+    pub fn fork(&self) -> Programs {
+        Programs::new(self.postfix.clone())
     }
 
     /// Parses the message of a line whose header is `h`.

@@ -50,6 +50,50 @@ pub fn parse_header_cached<'a>(
     clock: &mut Clock,
     cache: &mut StampCache,
 ) -> Result<Header<'a>, SkipReason> {
+    let (time, rest) = match read_stamp(line, clock, cache)? {
+        Stamped::Rfc5424 { time, rest } => return parse_rfc5424(time, rest),
+        Stamped::Classic { time, rest } => (time, rest),
+    };
+    let rest = rest.strip_prefix(b" ").ok_or(SkipReason::NoTimestamp)?;
+    let rest = trim_start_spaces(rest);
+    let sp = memchr(b' ', rest).ok_or(SkipReason::Malformed)?;
+    let host = &rest[..sp];
+    let rest = &rest[sp + 1..];
+    let Some((program, message)) = split_tag(rest) else {
+        if rest.starts_with(b"last message repeated")
+            || rest.starts_with(b"--- last message repeated")
+        {
+            return Err(SkipReason::SyslogRepeat);
+        }
+        return Err(SkipReason::OtherProgram);
+    };
+    Ok(Header {
+        time,
+        host,
+        program,
+        message: strip_solaris_id(message),
+    })
+}
+
+/// A line's stamp, read (and the clock moved) before anything else.
+enum Stamped<'a> {
+    /// BSD, RFC 3339 or postlogd: the rest starts after the stamp.
+    Classic { time: Micros, rest: &'a [u8] },
+    /// RFC 5424: the fields after the stamp's space, if there is one.
+    Rfc5424 {
+        time: Micros,
+        rest: Option<&'a [u8]>,
+    },
+}
+
+/// Reads the stamp at the start of `line`: the only part of a header that
+/// touches the clock, so it is also all a scout reads
+/// ([`LineParser::scout`]).
+fn read_stamp<'a>(
+    line: &'a [u8],
+    clock: &mut Clock,
+    cache: &mut StampCache,
+) -> Result<Stamped<'a>, SkipReason> {
     let mut b = line;
     if b.first() == Some(&b'<') {
         let end = memchr(b'>', &b[..b.len().min(6)]).ok_or(SkipReason::NoTimestamp)?;
@@ -57,8 +101,17 @@ pub fn parse_header_cached<'a>(
             return Err(SkipReason::NoTimestamp);
         }
         b = &b[end + 1..];
-        if b.starts_with(b"1 ") {
-            return parse_rfc5424(&b[2..], clock);
+        if let Some(b) = b.strip_prefix(b"1 ") {
+            let (stamp, rest) = match memchr(b' ', b) {
+                Some(i) => (&b[..i], Some(&b[i + 1..])),
+                None => (b, None),
+            };
+            let (civil, offset, n) = parse_iso(stamp).ok_or(SkipReason::NoTimestamp)?;
+            if n != stamp.len() {
+                return Err(SkipReason::NoTimestamp);
+            }
+            let time = clock.iso(&civil, offset);
+            return Ok(Stamped::Rfc5424 { time, rest });
         }
     }
     let (time, rest) = match b.first() {
@@ -82,35 +135,12 @@ pub fn parse_header_cached<'a>(
         }
         _ => return Err(SkipReason::NoTimestamp),
     };
-    let rest = rest.strip_prefix(b" ").ok_or(SkipReason::NoTimestamp)?;
-    let rest = trim_start_spaces(rest);
-    let sp = memchr(b' ', rest).ok_or(SkipReason::Malformed)?;
-    let host = &rest[..sp];
-    let rest = &rest[sp + 1..];
-    let Some((program, message)) = split_tag(rest) else {
-        if rest.starts_with(b"last message repeated")
-            || rest.starts_with(b"--- last message repeated")
-        {
-            return Err(SkipReason::SyslogRepeat);
-        }
-        return Err(SkipReason::OtherProgram);
-    };
-    Ok(Header {
-        time,
-        host,
-        program,
-        message: strip_solaris_id(message),
-    })
+    Ok(Stamped::Classic { time, rest })
 }
 
-fn parse_rfc5424<'a>(b: &'a [u8], clock: &mut Clock) -> Result<Header<'a>, SkipReason> {
-    let mut fields = b.splitn(6, |&c| c == b' ');
-    let stamp = fields.next().ok_or(SkipReason::NoTimestamp)?;
-    let (civil, offset, n) = parse_iso(stamp).ok_or(SkipReason::NoTimestamp)?;
-    if n != stamp.len() {
-        return Err(SkipReason::NoTimestamp);
-    }
-    let time = clock.iso(&civil, offset);
+/// The fields of an RFC 5424 header after its stamp.
+fn parse_rfc5424(time: Micros, rest: Option<&[u8]>) -> Result<Header<'_>, SkipReason> {
+    let mut fields = rest.ok_or(SkipReason::Malformed)?.splitn(5, |&c| c == b' ');
     let host = nil_to_empty(fields.next().ok_or(SkipReason::Malformed)?);
     let program = nil_to_empty(fields.next().ok_or(SkipReason::Malformed)?);
     let _procid = fields.next().ok_or(SkipReason::Malformed)?;
@@ -261,6 +291,18 @@ impl LineParser for SyslogParser {
             Err(reason) => return Outcome::Skipped(reason),
         };
         self.programs.parse(&header, sink)
+    }
+
+    fn fork(&self) -> Option<Box<dyn LineParser>> {
+        Some(Box::new(SyslogParser {
+            clock: self.clock.clone(),
+            stamps: StampCache::default(),
+            programs: self.programs.fork(),
+        }))
+    }
+
+    fn scout(&mut self, line: &[u8]) {
+        let _ = read_stamp(line, &mut self.clock, &mut self.stamps);
     }
 
     fn finish(&mut self) -> FileFacts {

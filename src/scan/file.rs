@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{self, Read};
 
 use crate::aggregate::{Census, CensusOptions};
-use crate::correlate::internal::Relabel;
+use crate::correlate::internal::{InternalRelays, Relabel};
 use crate::correlate::{Correlator, Fragment};
 use crate::input::decode::RawReader;
 use crate::input::discover::describe_io;
@@ -21,12 +21,14 @@ use crate::parse::exchange::ExchangeParser;
 use crate::parse::exim::EximParser;
 use crate::parse::journal::JournalParser;
 use crate::parse::m365::M365Parser;
+use crate::parse::recorded::Recorded;
 use crate::parse::syslog::SyslogParser;
-use crate::parse::{LineParser, Outcome, SkipCounts, SkipReason};
+use crate::parse::{EventSink, FileFacts, LineParser, Outcome, SkipCounts, SkipReason};
 use crate::progress::Counter;
 use crate::time::year::date_in_file_name;
 use crate::time::{Clock, Micros, YearRule, YearSource};
 
+use super::segments::{self, Cutter, Replay};
 use super::{FileRecord, FileStatus, ScanContext};
 
 /// Files up to this size are read into memory whole.
@@ -166,21 +168,33 @@ fn read_input(
         ),
         used: 0,
         skipped: SkipCounts::default(),
+        cutter: None,
+        fork_facts: None,
     };
     let raw = RawReader::new(reader, progress.clone());
-    let report = match opened_size {
-        // Small files are read whole (a gzip one is inflated in one call).
-        Some(size) if size <= WHOLE_RAW_LIMIT => {
-            read_small(raw, size, ctx.pipeline, progress, &mut handler)
+    let _busy = ctx.busy.enter();
+    let cut = segments::helpers_for(ctx.segments, ctx.threads, &ctx.busy, opened_size);
+    let report = std::thread::scope(|scope| {
+        if let Some((helpers, bytes)) = cut {
+            handler.cutter = Some(Cutter::start(scope, helpers, bytes));
         }
-        _ => read_lines(raw, ctx.pipeline, &mut handler),
-    };
+        let report = match opened_size {
+            // Small files are read whole (a gzip one is inflated in one call).
+            Some(size) if size <= WHOLE_RAW_LIMIT => {
+                read_small(raw, size, ctx.pipeline, progress, &mut handler)
+            }
+            _ => read_lines(raw, ctx.pipeline, &mut handler),
+        };
+        handler.finish_segments();
+        report
+    });
     let Handler {
         mut parser,
         detection,
         correlator,
         used,
         skipped,
+        fork_facts,
         ..
     } = handler;
     let (census, loose) = correlator.finish();
@@ -194,6 +208,7 @@ fn read_input(
                 report,
                 detection,
                 parser.as_mut(),
+                fork_facts,
                 used,
                 skipped,
             );
@@ -272,6 +287,7 @@ fn describe(
     report: ReadReport,
     detection: Option<Detection>,
     parser: Option<&mut Box<dyn LineParser>>,
+    fork_facts: Option<FileFacts>,
     used: u64,
     skipped: SkipCounts,
 ) -> Option<YearRule> {
@@ -320,7 +336,10 @@ fn describe(
     }
     let mut again = None;
     if let Some(p) = parser {
-        let facts = p.finish();
+        let mut facts = p.finish();
+        if let Some(forks) = fork_facts {
+            facts.absorb(forks);
+        }
         again = facts.read_again_with;
         record.first = facts.first;
         record.last = facts.last;
@@ -414,6 +433,61 @@ struct Handler<'c> {
     correlator: Correlator<Census>,
     used: u64,
     skipped: SkipCounts,
+    /// Cuts the lines into segments parsed by helper threads, if the input
+    /// gets any (`scan::segments`); their facts, joined.
+    cutter: Option<Cutter>,
+    fork_facts: Option<FileFacts>,
+}
+
+impl Handler<'_> {
+    /// Replays the segments still in flight; the helpers end.
+    fn finish_segments(&mut self) {
+        if let Some(mut cutter) = self.cutter.take() {
+            cutter.finish(&mut Counts {
+                correlator: &mut self.correlator,
+                relays: &self.ctx.internal_relays,
+                used: &mut self.used,
+                skipped: &mut self.skipped,
+                facts: &mut self.fork_facts,
+            });
+        }
+    }
+}
+
+/// The file's counts, as segments' results are replayed into them.
+struct Counts<'h> {
+    correlator: &'h mut Correlator<Census>,
+    relays: &'h InternalRelays,
+    used: &'h mut u64,
+    skipped: &'h mut SkipCounts,
+    facts: &'h mut Option<FileFacts>,
+}
+
+impl Replay for Counts<'_> {
+    fn events(&mut self, events: &Recorded) {
+        let (correlator, relays) = (&mut *self.correlator, self.relays);
+        events.replay(&mut |line, e| {
+            correlator.set_line(line);
+            if relays.is_empty() {
+                correlator.event(e);
+            } else {
+                Relabel {
+                    relays,
+                    inner: &mut *correlator,
+                }
+                .event(e);
+            }
+        });
+    }
+
+    fn counts(&mut self, used: u64, skipped: &SkipCounts, facts: FileFacts) {
+        *self.used += used;
+        self.skipped.merge(skipped);
+        match self.facts {
+            Some(f) => f.absorb(facts),
+            None => *self.facts = Some(facts),
+        }
+    }
 }
 
 impl LineHandler for Handler<'_> {
@@ -465,6 +539,20 @@ impl LineHandler for Handler<'_> {
         if number == 1 {
             // Exchange and Microsoft 365 exports start with a UTF-8 BOM.
             line = line.strip_prefix(UTF8_BOM).unwrap_or(line);
+        }
+        if let Some(cutter) = self.cutter.as_mut() {
+            let mut counts = Counts {
+                correlator: &mut self.correlator,
+                relays: &self.ctx.internal_relays,
+                used: &mut self.used,
+                skipped: &mut self.skipped,
+                facts: &mut self.fork_facts,
+            };
+            if cutter.line(line, number, &mut **parser, &mut counts) {
+                return;
+            }
+            // The format cannot be cut (it forks no parser): read it here.
+            self.cutter = None;
         }
         self.correlator.set_line(number);
         let outcome = if self.ctx.internal_relays.is_empty() {

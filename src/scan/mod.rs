@@ -5,13 +5,14 @@
 mod file;
 mod merge;
 pub mod reread;
+pub mod segments;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use crate::aggregate::{Census, CensusOptions, Totals};
-use crate::config::ScanConfig;
+use crate::config::{ScanConfig, SegmentPolicy};
 use crate::correlate::internal::InternalRelays;
 use crate::correlate::join::{join_fragments, JoinStats};
 use crate::input::{discover, InputSpec};
@@ -41,6 +42,11 @@ pub struct ScanContext {
     pub started_at: Micros,
     /// How each file's census counts (its `origin` is set per file).
     pub census: CensusOptions,
+    /// Worker threads of the run, inputs being read now, and when one
+    /// input's lines are parsed on the idle ones.
+    pub threads: usize,
+    pub busy: segments::Busy,
+    pub segments: SegmentPolicy,
 }
 
 impl ScanContext {
@@ -66,6 +72,9 @@ impl ScanContext {
                 ledger,
                 origin: ANY_ORIGIN,
             },
+            threads: cfg.threads,
+            busy: segments::Busy::default(),
+            segments: cfg.segments,
         }
     }
 }
