@@ -40,7 +40,8 @@ pub const SEGMENT_BYTES: usize = 4 << 20;
 /// each of 100,000 small files would cost more than it saves.
 const MIN_RAW_BYTES: u64 = 4 << 20;
 
-/// Most helpers one input gets.
+/// Fewest and most helpers one input gets.
+const MIN_HELPERS: usize = 2;
 const MAX_HELPERS: usize = 15;
 
 /// Files being read at this moment, to tell whether threads are idle.
@@ -83,9 +84,12 @@ pub fn helpers_for(
             if raw_size.is_some_and(|s| s < MIN_RAW_BYTES) {
                 return None;
             }
-            // This file is one of the busy ones.
+            // This file is one of the busy ones. One idle thread is not
+            // enough: the reading thread keeps the correlation, and with
+            // one helper on two cores a journald export ran a tenth faster
+            // but a Postfix log a sixth slower (BENCHMARKS.md).
             let idle = threads.saturating_sub(busy.now());
-            (idle > 0).then_some((idle.min(MAX_HELPERS), SEGMENT_BYTES))
+            (idle >= MIN_HELPERS).then_some((idle.min(MAX_HELPERS), SEGMENT_BYTES))
         }
     }
 }
@@ -195,7 +199,7 @@ impl Cutter {
         helpers: usize,
         segment_bytes: usize,
     ) -> Cutter {
-        let (jobs, to_do) = mpsc::sync_channel::<Job>(helpers);
+        let (jobs, to_do) = mpsc::sync_channel::<Job>(1);
         let (done, results) = mpsc::channel();
         let to_do = Arc::new(Mutex::new(to_do));
         for _ in 0..helpers {
@@ -225,7 +229,9 @@ impl Cutter {
             sent: 0,
             next: 0,
             waiting: BTreeMap::new(),
-            limit: helpers * 2 + 1,
+            // Each helper parsing one, one queued, one replayed or waiting:
+            // about 6 MiB each with their events.
+            limit: helpers + 2,
         }
     }
 
@@ -366,6 +372,11 @@ mod tests {
         assert_eq!(helpers_for(auto, 4, &busy, None), Some((3, SEGMENT_BYTES)));
         assert_eq!(helpers_for(auto, 4, &busy, Some(1 << 20)), None);
         assert_eq!(helpers_for(auto, 1, &busy, Some(1 << 30)), None);
+        assert_eq!(helpers_for(auto, 2, &busy, Some(1 << 30)), None);
+        assert_eq!(
+            helpers_for(auto, 3, &busy, Some(1 << 30)),
+            Some((2, SEGMENT_BYTES))
+        );
         let _others: Vec<_> = (0..3).map(|_| busy.enter()).collect();
         assert_eq!(helpers_for(auto, 4, &busy, Some(1 << 30)), None);
         assert_eq!(
