@@ -257,3 +257,120 @@ proptest! {
         }
     }
 }
+
+/// What a sink was given, as text (events are compared field by field).
+#[derive(Default)]
+struct Texts(Vec<String>);
+
+impl misdirect::parse::EventSink for Texts {
+    fn event(&mut self, e: &misdirect::parse::Event<'_>) {
+        self.0.push(format!("{e:?}"));
+    }
+}
+
+/// Year-less syslog lines whose months go forward, roll over December ->
+/// January, step back a little (syslog does not sort) and jump back half a
+/// year (a late line), mixed with stamps that carry a year (RFC 3339,
+/// RFC 5424) and with noise.
+fn dated_lines() -> impl Strategy<Value = Vec<Vec<u8>>> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    const BODIES: [&str; 5] = [
+        "mx1 postfix/qmgr[1]: 4A1B: from=<s@example.org>, size=100, nrcpt=1 (queue active)",
+        "mx1 postfix/smtp[2]: 4A1B: to=<r@army.ml>, relay=mx.army.ml[192.0.2.1]:25, delay=1, dsn=2.0.0, status=sent (250 ok)",
+        "mx1 postfix/qmgr[1]: 4A1B: removed",
+        "mx2 sendmail[3]: x7AB: to=<a@example.com>,<b@example.net>, delay=00:00:01, mailer=esmtp, stat=Sent (ok)",
+        "mx1 postfix/smtpd[4]: connect from unknown[192.0.2.9]",
+    ];
+    let step =
+        prop_oneof![8 => Just(0i32), 3 => Just(1), 1 => Just(-11), 1 => Just(6), 1 => Just(-1)];
+    let stamp_kind = prop_oneof![12 => Just(0u8), 1 => Just(1), 1 => Just(2), 1 => Just(3)];
+    let line = (
+        step,
+        1u32..=28,
+        0u32..86_400,
+        0usize..BODIES.len(),
+        stamp_kind,
+        "[ -~]{0,30}",
+    );
+    proptest::collection::vec(line, 1..80).prop_map(|v| {
+        let mut month = 7i32;
+        v.into_iter()
+            .map(|(step, day, secs, body, kind, noise)| {
+                month = (month - 1 + step).rem_euclid(12) + 1;
+                let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+                let body = BODIES[body];
+                match kind {
+                    0 => format!(
+                        "{} {day:>2} {h:02}:{m:02}:{s:02} {body}",
+                        MONTHS[month as usize - 1]
+                    ),
+                    1 => format!("2024-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}+01:00 {body}"),
+                    2 => format!("<22>1 2024-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}Z {body}"),
+                    _ => noise,
+                }
+                .into_bytes()
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// A file's lines parsed by forks of its parser (`scan::segments`),
+    /// with the file's parser scouting every line, give the events, the
+    /// outcomes and the file facts (range, year rule and rollovers, year
+    /// warning, second-reading rule, programs) of one parser reading them
+    /// all, wherever the file is cut.
+    #[test]
+    fn forks_of_a_scouting_parser_read_like_one_parser(
+        lines in dated_lines(),
+        cuts in proptest::collection::vec(any::<bool>(), 80),
+        date in prop_oneof![Just((2024, 7, 17)), Just((2024, 1, 3)), Just((2025, 12, 31))],
+    ) {
+        use misdirect::time::YearSource;
+        let new = || SyslogParser::new(
+            Clock::new(YearRule::NotAfter { date, source: YearSource::ModTime }, Zone::utc()),
+            PostfixNames::new(&[]),
+        );
+        let mut one = new();
+        let (mut direct, mut direct_outcomes) = (Texts::default(), Vec::new());
+        for l in &lines {
+            direct_outcomes.push(one.parse_line(l, &mut direct));
+        }
+        let direct_facts = one.finish();
+
+        let mut file = new();
+        let (mut forked, mut forked_outcomes) = (Texts::default(), Vec::new());
+        let mut fork: Option<Box<dyn LineParser>> = None;
+        let mut facts: Option<misdirect::parse::FileFacts> = None;
+        let mut end_fork = |fork: &mut Option<Box<dyn LineParser>>, facts: &mut Option<misdirect::parse::FileFacts>| {
+            if let Some(mut f) = fork.take() {
+                let got = f.finish();
+                match facts {
+                    Some(acc) => acc.absorb(got),
+                    None => *facts = Some(got),
+                }
+            }
+        };
+        for (i, l) in lines.iter().enumerate() {
+            if i == 0 || cuts[i] {
+                end_fork(&mut fork, &mut facts);
+                fork = file.fork();
+            }
+            file.scout(l);
+            let f = fork.as_mut().expect("syslog parsers fork");
+            forked_outcomes.push(f.parse_line(l, &mut forked));
+        }
+        end_fork(&mut fork, &mut facts);
+        let mut forked_facts = file.finish();
+        if let Some(f) = facts {
+            forked_facts.absorb(f);
+        }
+        prop_assert_eq!(forked.0, direct.0);
+        prop_assert_eq!(forked_outcomes, direct_outcomes);
+        prop_assert_eq!(format!("{forked_facts:?}"), format!("{direct_facts:?}"));
+    }
+}
