@@ -16,8 +16,9 @@ use crate::parse::exchange::ExchangeParser;
 use crate::parse::exim::EximParser;
 use crate::parse::journal::JournalParser;
 use crate::parse::m365::M365Parser;
+use crate::parse::recorded::Recorded;
 use crate::parse::syslog::{PostfixNames, SyslogParser};
-use crate::parse::LineParser;
+use crate::parse::{Event, EventSink, FileFacts, LineParser};
 use crate::progress::Counter;
 use crate::time::{Clock, YearRule, YearSource, Zone, DAY};
 
@@ -45,33 +46,36 @@ pub fn run(name: &str, data: &[u8]) -> bool {
                 source: YearSource::FileName,
             };
             let names = PostfixNames::new(&["mta".into()]);
-            lines(SyslogParser::new(Clock::new(rule, zone), names), data, b"");
+            let make = || SyslogParser::new(Clock::new(rule, zone.clone()), names.clone());
+            lines(make, data, b"");
         }
         "sendmail" => {
-            let clock = Clock::new(YearRule::FirstLine(2024), utc());
-            let p = SyslogParser::new(clock, PostfixNames::new(&[]));
-            lines(p, data, b"Jul  7 10:12:01 mx sm-mta[1]: ");
+            let make = || {
+                let clock = Clock::new(YearRule::FirstLine(2024), utc());
+                SyslogParser::new(clock, PostfixNames::new(&[]))
+            };
+            lines(make, data, b"Jul  7 10:12:01 mx sm-mta[1]: ");
         }
         "exim" => {
             let zone = Zone::named("Europe/London").expect("bundled zone");
-            lines(
-                EximParser::new(Clock::new(YearRule::FirstLine(2024), zone)),
-                data,
-                b"",
-            );
+            let make = || EximParser::new(Clock::new(YearRule::FirstLine(2024), zone.clone()));
+            lines(make, data, b"");
         }
         "exchange" => {
-            let clock = Clock::new(YearRule::FirstLine(2024), utc());
-            lines(ExchangeParser::new(clock), data, b"");
+            let make = || ExchangeParser::new(Clock::new(YearRule::FirstLine(2024), utc()));
+            lines(make, data, b"");
         }
         "m365" => lines(
-            M365Parser::new(Clock::new(YearRule::FirstLine(2024), utc())),
+            || M365Parser::new(Clock::new(YearRule::FirstLine(2024), utc())),
             data,
             b"",
         ),
         "journal" => {
-            let clock = Clock::new(YearRule::FirstLine(2024), utc());
-            lines(JournalParser::new(clock, PostfixNames::new(&[])), data, b"");
+            let make = || {
+                let clock = Clock::new(YearRule::FirstLine(2024), utc());
+                JournalParser::new(clock, PostfixNames::new(&[]))
+            };
+            lines(make, data, b"");
         }
         "domain" => domain(data),
         "read_lines" => {
@@ -85,22 +89,98 @@ pub fn run(name: &str, data: &[u8]) -> bool {
     true
 }
 
-/// Every line of `data` (after `prefix`) through `parser`, then the join
-/// and the census, as one file of a scan.
-fn lines(mut parser: impl LineParser, data: &[u8], prefix: &[u8]) {
-    let mut c = Correlator::new(0, DAY, Census::new());
-    let mut line = Vec::new();
-    for (i, body) in data.split(|&b| b == b'\n').enumerate() {
+/// Every line of `data` (after `prefix`) through a parser, then the join
+/// and the census, as one file of a scan. Then, for formats whose parsers
+/// fork (`scan::segments`), the same lines cut into segments (where a
+/// line starts with an odd byte) and parsed by forks of a parser that
+/// scouts every line, their events recorded and replayed: the events, the
+/// outcomes and the file facts must be those of the one parser.
+fn lines<P: LineParser>(make: impl Fn() -> P, data: &[u8], prefix: &[u8]) {
+    let with_prefix = |body: &[u8], line: &mut Vec<u8>| {
         line.clear();
         line.extend_from_slice(prefix);
         line.extend_from_slice(body);
-        c.set_line(i as u64 + 1);
-        parser.parse_line(&line, &mut c);
+    };
+    let mut parser = make();
+    let mut tee = Tee {
+        texts: Vec::new(),
+        inner: Correlator::new(0, DAY, Census::new()),
+    };
+    let mut outcomes = Vec::new();
+    let mut line = Vec::new();
+    for (i, body) in data.split(|&b| b == b'\n').enumerate() {
+        with_prefix(body, &mut line);
+        tee.inner.set_line(i as u64 + 1);
+        outcomes.push(parser.parse_line(&line, &mut tee));
     }
-    let _ = parser.finish();
-    let (mut census, loose) = c.finish();
+    let facts = parser.finish();
+    let (mut census, loose) = tee.inner.finish();
     join_fragments(loose, DAY, &mut census);
     let _ = census.take_rows();
+
+    let mut file = make();
+    if file.fork().is_none() {
+        return;
+    }
+    let mut replayed = Texts(Vec::new());
+    let mut cut_outcomes = Vec::new();
+    let mut fork_facts: Option<FileFacts> = None;
+    let mut segment: Option<(Box<dyn LineParser>, Recorded)> = None;
+    let mut end = |segment: &mut Option<(Box<dyn LineParser>, Recorded)>, replayed: &mut Texts| {
+        if let Some((mut f, rec)) = segment.take() {
+            rec.replay(&mut |_, e| replayed.event(e));
+            let got = f.finish();
+            match &mut fork_facts {
+                Some(acc) => acc.absorb(got),
+                None => fork_facts = Some(got),
+            }
+        }
+    };
+    for (i, body) in data.split(|&b| b == b'\n').enumerate() {
+        if segment.is_none() || body.first().is_some_and(|b| b % 2 == 1) {
+            end(&mut segment, &mut replayed);
+            segment = Some((file.fork().expect("forked before"), Recorded::default()));
+        }
+        with_prefix(body, &mut line);
+        file.scout(&line);
+        let (f, rec) = segment.as_mut().expect("a segment is open");
+        rec.set_line(i as u64 + 1);
+        cut_outcomes.push(f.parse_line(&line, rec));
+    }
+    end(&mut segment, &mut replayed);
+    let mut cut_facts = file.finish();
+    if let Some(f) = fork_facts {
+        cut_facts.absorb(f);
+    }
+    assert_eq!(replayed.0, tee.texts, "forked parsers gave other events");
+    assert_eq!(cut_outcomes, outcomes, "forked parsers gave other outcomes");
+    assert_eq!(
+        format!("{cut_facts:?}"),
+        format!("{facts:?}"),
+        "forked parsers gave other file facts"
+    );
+}
+
+/// Events as text, for comparing two parsings.
+struct Texts(Vec<String>);
+
+impl EventSink for Texts {
+    fn event(&mut self, e: &Event<'_>) {
+        self.0.push(format!("{e:?}"));
+    }
+}
+
+/// Passes events on, keeping them as text.
+struct Tee<S: EventSink> {
+    texts: Vec<String>,
+    inner: S,
+}
+
+impl<S: EventSink> EventSink for Tee<S> {
+    fn event(&mut self, e: &Event<'_>) {
+        self.texts.push(format!("{e:?}"));
+        self.inner.event(e);
+    }
 }
 
 fn domain(data: &[u8]) {

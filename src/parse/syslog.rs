@@ -111,12 +111,19 @@ fn read_stamp<'a>(
                 return Err(SkipReason::NoTimestamp);
             }
             let time = clock.iso(&civil, offset);
+            // A dated stamp can move the year of the next year-less one.
+            cache.valid = false;
             return Ok(Stamped::Rfc5424 { time, rest });
         }
     }
     let (time, rest) = match b.first() {
         Some(c) if c.is_ascii_digit() => {
             let (civil, offset, n) = parse_iso(b).ok_or(SkipReason::NoTimestamp)?;
+            // A dated stamp re-synchronises the year (`YearTracker::
+            // observe_dated`): a year-less stamp after it must be dated
+            // again, even if it repeats the one before (it was a cache hit,
+            // dated in the old year, until the fuzzer compared forks).
+            cache.valid = false;
             (clock.iso(&civil, offset), &b[n..])
         }
         Some(c) if c.is_ascii_uppercase() => {
@@ -344,6 +351,37 @@ mod tests {
         assert_eq!(h.host, b"mx1");
         assert_eq!(h.program, b"postfix/qmgr");
         assert_eq!(h.message, b"ABC: removed");
+    }
+
+    /// Found by the fuzzer's comparison of forked parsers with one parser:
+    /// a year-less stamp repeating the one before it kept that line's year
+    /// although a dated line between them had moved the year on.
+    #[test]
+    fn a_dated_line_between_two_equal_stamps_moves_the_year() {
+        let mut c = clock();
+        let mut cache = StampCache::default();
+        let mut at =
+            |line: &[u8]| format_utc(parse_header_cached(line, &mut c, &mut cache).unwrap().time);
+        assert_eq!(
+            at(b"Jan  1 00:00:55 mx1 postfix/qmgr[1]: A: removed"),
+            "2023-01-01T00:00:55Z"
+        );
+        assert_eq!(
+            at(b"2027-01-01T00:00:00Z mx1 postfix/qmgr[1]: B: removed"),
+            "2027-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            at(b"Jan  1 00:00:55 mx1 postfix/qmgr[1]: C: removed"),
+            "2027-01-01T00:00:55Z"
+        );
+        assert_eq!(
+            at(b"<22>1 2029-01-01T00:00:00Z mx1 postfix 1 - - D: removed"),
+            "2029-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            at(b"Jan  1 00:00:55 mx1 postfix/qmgr[1]: E: removed"),
+            "2029-01-01T00:00:55Z"
+        );
     }
 
     #[test]
