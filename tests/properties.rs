@@ -258,6 +258,20 @@ proptest! {
     }
 }
 
+/// Ends a fork's stretch of lines: its facts join those of the forks before.
+fn end_fork(
+    fork: &mut Option<Box<dyn LineParser>>,
+    facts: &mut Option<misdirect::parse::FileFacts>,
+) {
+    if let Some(mut f) = fork.take() {
+        let got = f.finish();
+        match facts {
+            Some(acc) => acc.absorb(got),
+            None => *facts = Some(got),
+        }
+    }
+}
+
 /// What a sink was given, as text (events are compared field by field).
 #[derive(Default)]
 struct Texts(Vec<String>);
@@ -346,15 +360,6 @@ proptest! {
         let (mut forked, mut forked_outcomes) = (Texts::default(), Vec::new());
         let mut fork: Option<Box<dyn LineParser>> = None;
         let mut facts: Option<misdirect::parse::FileFacts> = None;
-        let mut end_fork = |fork: &mut Option<Box<dyn LineParser>>, facts: &mut Option<misdirect::parse::FileFacts>| {
-            if let Some(mut f) = fork.take() {
-                let got = f.finish();
-                match facts {
-                    Some(acc) => acc.absorb(got),
-                    None => *facts = Some(got),
-                }
-            }
-        };
         for (i, l) in lines.iter().enumerate() {
             if i == 0 || cuts[i] {
                 end_fork(&mut fork, &mut facts);

@@ -174,20 +174,17 @@ fn read_input(
     let raw = RawReader::new(reader, progress.clone());
     let _busy = ctx.busy.enter();
     let cut = segments::helpers_for(ctx.segments, ctx.threads, &ctx.busy, opened_size);
-    let report = std::thread::scope(|scope| {
-        if let Some((helpers, bytes)) = cut {
-            handler.cutter = Some(Cutter::start(scope, helpers, bytes));
+    if let Some((helpers, bytes)) = cut {
+        handler.cutter = Cutter::start(helpers, bytes);
+    }
+    let report = match opened_size {
+        // Small files are read whole (a gzip one is inflated in one call).
+        Some(size) if size <= WHOLE_RAW_LIMIT => {
+            read_small(raw, size, ctx.pipeline, progress, &mut handler)
         }
-        let report = match opened_size {
-            // Small files are read whole (a gzip one is inflated in one call).
-            Some(size) if size <= WHOLE_RAW_LIMIT => {
-                read_small(raw, size, ctx.pipeline, progress, &mut handler)
-            }
-            _ => read_lines(raw, ctx.pipeline, &mut handler),
-        };
-        handler.finish_segments();
-        report
-    });
+        _ => read_lines(raw, ctx.pipeline, &mut handler),
+    };
+    handler.finish_segments();
     let Handler {
         mut parser,
         detection,

@@ -24,7 +24,6 @@ use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
-use std::thread::Scope;
 
 use crate::config::SegmentPolicy;
 use crate::parse::recorded::Recorded;
@@ -192,19 +191,19 @@ pub struct Cutter {
 }
 
 impl Cutter {
-    /// Starts `helpers` threads in `scope`; they end when the cutter is
-    /// finished (or dropped).
-    pub fn start<'scope>(
-        scope: &'scope Scope<'scope, '_>,
-        helpers: usize,
-        segment_bytes: usize,
-    ) -> Cutter {
+    /// Starts `helpers` threads; they end when the cutter is finished or
+    /// dropped. They are not scoped: a scope would join them before an
+    /// unwinding reader dropped the cutter, and wait for ever on them.
+    /// `None` if no thread could be started (the file is then read on one).
+    pub fn start(helpers: usize, segment_bytes: usize) -> Option<Cutter> {
         let (jobs, to_do) = mpsc::sync_channel::<Job>(1);
         let (done, results) = mpsc::channel();
         let to_do = Arc::new(Mutex::new(to_do));
+        let mut started = 0;
         for _ in 0..helpers {
             let (to_do, done) = (to_do.clone(), done.clone());
-            scope.spawn(move || loop {
+            let helper = std::thread::Builder::new().name("misdirect-segments".into());
+            let spawned = helper.spawn(move || loop {
                 // The lock is held only while waiting for a job.
                 let job = to_do.lock().map(|rx| rx.recv());
                 let Ok(Ok(job)) = job else {
@@ -219,8 +218,12 @@ impl Cutter {
                     return;
                 }
             });
+            started += usize::from(spawned.is_ok());
         }
-        Cutter {
+        if started == 0 {
+            return None;
+        }
+        Some(Cutter {
             jobs: Some(jobs),
             results,
             segment_bytes,
@@ -231,8 +234,8 @@ impl Cutter {
             waiting: BTreeMap::new(),
             // Each helper parsing one, one queued, one replayed or waiting:
             // about 6 MiB each with their events.
-            limit: helpers + 2,
-        }
+            limit: started + 2,
+        })
     }
 
     /// Takes one line (already cleaned of NUL runs and a byte order mark)
