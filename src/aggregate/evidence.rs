@@ -37,12 +37,12 @@ fn local_hash(local: &[u8]) -> u64 {
     h.finish()
 }
 
-/// Whether two interned domains are related, computed once per pair.
-fn related_cached(cache: &mut Map<(u32, u32), bool>, names: &Names, a: u32, b: u32) -> bool {
-    let key = (a.min(b), a.max(b));
-    *cache
-        .entry(key)
-        .or_insert_with(|| related(names.key(a as usize), names.key(b as usize)))
+/// Whether two interned domains are related. Computed every time: a cache
+/// of every pair ever asked about grew with the distinct pairs of domains
+/// seen together (not only related ones), and looking a pair up in it cost
+/// more than the test (a tenth of a Microsoft 365 scan).
+fn related_ids(names: &Names, a: u32, b: u32) -> bool {
+    related(names.key(a as usize), names.key(b as usize))
 }
 
 /// Interned domain names: the id of a name is its index. One copy of each
@@ -57,7 +57,6 @@ type Recent = (Micros, u32, u64);
 #[derive(Debug, Default)]
 pub struct Evidence {
     names: Names,
-    related: Map<(u32, u32), bool>,
     /// (lower id, higher id) -> messages with both.
     co: Map<(u32, u32), u64>,
     /// (earlier, later) -> times one sender wrote to both within the window.
@@ -78,8 +77,8 @@ impl Evidence {
         self.names.find_or_insert_with(d, || ()) as u32
     }
 
-    fn is_related(&mut self, a: u32, b: u32) -> bool {
-        related_cached(&mut self.related, &self.names, a, b)
+    fn is_related(&self, a: u32, b: u32) -> bool {
+        related_ids(&self.names, a, b)
     }
 
     /// Starts a message: its recipient domains follow through [`domain`](Self::domain).
@@ -130,11 +129,10 @@ impl Evidence {
                 self.recent.clear();
             }
         }
-        // One look-up of the sender; the relatedness cache is a field of its
-        // own, so it can be used while the sender's history is borrowed.
+        // One look-up of the sender; the names and counts are fields of their
+        // own, so they can be used while the sender's history is borrowed.
         let Evidence {
             recent,
-            related,
             names,
             corrections,
             ..
@@ -148,7 +146,7 @@ impl Evidence {
                 if d != prev
                     && local == prev_local
                     && !domains.iter().any(|&(x, _)| x == prev)
-                    && related_cached(related, names, prev, d)
+                    && related_ids(names, prev, d)
                 {
                     let key = if t <= time { (prev, d) } else { (d, prev) };
                     *corrections.entry(key).or_default() += 1;
@@ -188,7 +186,6 @@ impl Evidence {
     pub fn merge(&mut self, other: Evidence) {
         let Evidence {
             names,
-            related,
             co,
             corrections,
             ..
@@ -198,7 +195,6 @@ impl Evidence {
             // them rather than hold two copies (a million domains' names
             // when a run has one large input).
             self.names = names;
-            self.related = related;
             self.co = co;
             self.corrections = corrections;
             return;

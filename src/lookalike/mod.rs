@@ -59,13 +59,10 @@ pub fn related(a: &[u8], b: &[u8]) -> bool {
         return true;
     }
     // The same letters with dots moved (`modgov.uk`, `gmailc.om`).
-    let undotted = |s: &[u8]| {
-        s.iter()
-            .copied()
-            .filter(|&c| c != b'.')
-            .collect::<Vec<u8>>()
-    };
-    if undotted(a) == undotted(b) {
+    fn undotted(s: &[u8]) -> impl Iterator<Item = &u8> {
+        s.iter().filter(|&&c| c != b'.')
+    }
+    if undotted(a).eq(undotted(b)) {
         return true;
     }
     // The same first label, another suffix (`mod.uk`, `partner.ac.uk`).
