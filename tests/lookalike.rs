@@ -291,7 +291,8 @@ fn postfix_log(messages: &[(&str, &[&str], u32)]) -> String {
 fn evidence_counts_distinctive_local_parts_and_same_person_corrections() {
     // `info` is at six domains: sharing it proves nothing. `j.doe` is at
     // two: near-proof. `ann` wrote to j.doe@northwind.co.uk 3 minutes after
-    // j.doe@nortwhind.co.uk: a self-correction; `bob` wrote to someone else.
+    // j.doe@nortwhind.co.uk: a self-correction; `bob` wrote to someone else;
+    // `dan` wrote to info@ at both (only distinctive local parts count).
     let mut m: Vec<(&str, &[&str], u32)> = Vec::new();
     let common: &[&str] = &[
         "info@northwind.co.uk",
@@ -309,6 +310,10 @@ fn evidence_counts_distinctive_local_parts_and_same_person_corrections() {
     m.push(("bob@ours.example", &["x.y@northwind.co.uk"], 101));
     m.push(("ann@ours.example", &["j.doe@nortwhind.co.uk"], 110));
     m.push(("ann@ours.example", &["j.doe@northwind.co.uk"], 113));
+    // `dan` wrote to info@ at both within minutes: a newsletter, not a
+    // correction, since `info` is no one's in particular.
+    m.push(("dan@ours.example", &["info@nortwhind.co.uk"], 120));
+    m.push(("dan@ours.example", &["info@northwind.co.uk"], 121));
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("mail.log-20230707");
     std::fs::write(&log, postfix_log(&m)).unwrap();
@@ -322,6 +327,6 @@ fn evidence_counts_distinctive_local_parts_and_same_person_corrections() {
     assert_eq!(f["intended"], "northwind.co.uk");
     assert_eq!(f["kind"], "transposition");
     assert_eq!(f["shared_local_parts"], "1", "j.doe, not info");
-    assert_eq!(f["self_corrections"], "1", "ann, not bob");
+    assert_eq!(f["self_corrections"], "1", "ann, not bob nor dan");
     assert_eq!(f["target_source"], "inferred");
 }

@@ -476,7 +476,8 @@ impl MessageSink for Census {
             let addr = split_address(msg.bytes(r.to));
             normalize_domain(addr.domain, &mut self.scratch);
             let local = unquote_local(addr.local);
-            self.evidence.recipient(&self.scratch, &local);
+            let local_key = set_key(&local);
+            self.evidence.recipient(&self.scratch, local_key);
             first_time = first_time.min(r.first_time);
             let stats = stats_for(&mut self.domains, &self.scratch);
             if r.class == RelayClass::Local {
@@ -542,7 +543,7 @@ impl MessageSink for Census {
                 }
             }
             stats.deliveries[status as usize] += 1;
-            stats.recipients.insert(set_key(&local));
+            stats.recipients.insert(local_key);
             stats.seen.add(r.first_time, r.last_time);
             if status == Status::Sent {
                 any_sent = true;

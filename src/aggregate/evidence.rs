@@ -30,11 +30,16 @@ const MAX_SENDERS: usize = 1 << 18;
 /// Recipient domains of one message considered for co-recipient pairs.
 const MAX_DOMAINS_PER_MESSAGE: usize = 32;
 
-fn local_hash(local: &[u8]) -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = foldhash::fast::FixedState::with_seed(0x6c6f_6361_6c70_6172).build_hasher();
-    h.write(local);
-    h.finish()
+/// Adds `n` corrections at `local` (a pair of domains has few local parts).
+fn add_correction(v: &mut Vec<(SetKey, u64)>, local: SetKey, n: u64) {
+    match v.iter_mut().find(|(l, _)| *l == local) {
+        Some((_, m)) => *m += n,
+        None => {
+            v.push((local, n));
+            // Sorted, so that merged evidence is the same in any order.
+            v.sort_unstable();
+        }
+    }
 }
 
 /// Whether two interned domains are related. Computed every time: a cache
@@ -50,8 +55,9 @@ fn related_ids(names: &Names, a: u32, b: u32) -> bool {
 /// names kept every name twice: about 70 MB for a million domains).
 type Names = DomainMap<()>;
 
-/// One remembered recipient of a sender: when, domain id, local-part hash.
-type Recent = (Micros, u32, u64);
+/// One remembered recipient of a sender: when, domain id, local part (as
+/// the census keeps it in the domain's set of recipients).
+type Recent = (Micros, u32, SetKey);
 
 /// Related-domain pair counts of some messages; mergeable.
 #[derive(Debug, Default)]
@@ -59,12 +65,15 @@ pub struct Evidence {
     names: Names,
     /// (lower id, higher id) -> messages with both.
     co: Map<(u32, u32), u64>,
-    /// (earlier, later) -> times one sender wrote to both within the window.
-    corrections: Map<(u32, u32), u64>,
+    /// (earlier, later) -> for each local part, times one sender wrote to it
+    /// at both within the window. By local part, because only distinctive
+    /// ones are evidence (`observe`: a newsletter to `info@` at two related
+    /// companies is no correction), and which are is known only at the end.
+    corrections: Map<(u32, u32), Vec<(SetKey, u64)>>,
     /// Sender (as a census set key) -> its last few recipients.
     recent: Map<SetKey, Vec<Recent>>,
-    /// The current message's (domain, local-part hash) pairs.
-    domains: Vec<(u32, u64)>,
+    /// The current message's (domain, local part) pairs.
+    domains: Vec<(u32, SetKey)>,
 }
 
 impl Evidence {
@@ -87,10 +96,10 @@ impl Evidence {
     }
 
     /// A recipient of the current message: its domain and local part.
-    pub fn recipient(&mut self, domain: &[u8], local: &[u8]) {
+    pub fn recipient(&mut self, domain: &[u8], local: SetKey) {
         if self.domains.len() < MAX_DOMAINS_PER_MESSAGE {
             let id = self.intern(domain);
-            let entry = (id, local_hash(local));
+            let entry = (id, local);
             if !self.domains.contains(&entry) {
                 self.domains.push(entry);
             }
@@ -119,7 +128,7 @@ impl Evidence {
         self.domains = domains;
     }
 
-    fn remember(&mut self, sender: SetKey, time: Micros, domains: &[(u32, u64)]) {
+    fn remember(&mut self, sender: SetKey, time: Micros, domains: &[(u32, SetKey)]) {
         if self.recent.len() >= MAX_SENDERS && !self.recent.contains_key(&sender) {
             self.recent.retain(|_, v| {
                 v.last()
@@ -149,7 +158,7 @@ impl Evidence {
                     && related_ids(names, prev, d)
                 {
                     let key = if t <= time { (prev, d) } else { (d, prev) };
-                    *corrections.entry(key).or_default() += 1;
+                    add_correction(corrections.entry(key).or_default(), local, 1);
                 }
             }
         }
@@ -173,10 +182,13 @@ impl Evidence {
         }
     }
 
-    /// Times a sender wrote to `from` and then, within the window, to `to`.
-    pub fn corrections(&self, from: &str, to: &str) -> u64 {
+    /// Times a sender wrote to `from` and then, within the window, to `to`,
+    /// at a local part `counts` accepts.
+    pub fn corrections(&self, from: &str, to: &str, counts: impl Fn(SetKey) -> bool) -> u64 {
         match (self.id(from), self.id(to)) {
-            (Some(x), Some(y)) => self.corrections.get(&(x, y)).copied().unwrap_or(0),
+            (Some(x), Some(y)) => self.corrections.get(&(x, y)).map_or(0, |v| {
+                v.iter().filter(|(l, _)| counts(*l)).map(|(_, n)| n).sum()
+            }),
             _ => 0,
         }
     }
@@ -204,11 +216,14 @@ impl Evidence {
             let (x, y) = (map[a as usize], map[b as usize]);
             *self.co.entry((x.min(y), x.max(y))).or_default() += n;
         }
-        for ((a, b), n) in corrections {
-            *self
+        for ((a, b), by_local) in corrections {
+            let ours = self
                 .corrections
                 .entry((map[a as usize], map[b as usize]))
-                .or_default() += n;
+                .or_default();
+            for (local, n) in by_local {
+                add_correction(ours, local, n);
+            }
         }
     }
 }
@@ -216,12 +231,18 @@ impl Evidence {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aggregate::census::set_key;
+
+    /// Corrections at any local part.
+    fn any(_: SetKey) -> bool {
+        true
+    }
 
     fn message(e: &mut Evidence, sender: &str, minute: i64, domains: &[&str]) {
         e.begin();
         for d in domains {
             let (local, domain) = d.split_once('@').unwrap_or(("john", d));
-            e.recipient(domain.as_bytes(), local.as_bytes());
+            e.recipient(domain.as_bytes(), set_key(local.as_bytes()));
         }
         e.end(
             Some(crate::aggregate::census::set_key(sender.as_bytes())),
@@ -247,8 +268,12 @@ mod tests {
         message(&mut e, "d@x.org", 71, &["bob@navy.mil"]);
         assert_eq!(e.co_recipients("army.mil", "army.ml"), 1);
         assert_eq!(e.co_recipients("army.mil", "example.com"), 0);
-        assert_eq!(e.corrections("navy.ml", "navy.mil"), 1, "c waited too long");
-        assert_eq!(e.corrections("navy.mil", "navy.ml"), 0);
+        assert_eq!(
+            e.corrections("navy.ml", "navy.mil", any),
+            1,
+            "c waited too long"
+        );
+        assert_eq!(e.corrections("navy.mil", "navy.ml", any), 0);
         let mut total = Evidence::new();
         total.merge(e);
         let mut other = Evidence::new();
@@ -256,6 +281,6 @@ mod tests {
         total.merge(other);
         assert_eq!(total.co_recipients("navy.ml", "navy.mil"), 1);
         assert_eq!(total.co_recipients("army.ml", "army.mil"), 1);
-        assert_eq!(total.corrections("navy.ml", "navy.mil"), 1);
+        assert_eq!(total.corrections("navy.ml", "navy.mil", any), 1);
     }
 }

@@ -124,7 +124,12 @@ impl Observations for CensusView<'_> {
     }
 
     fn self_corrections(&self, from: &str, to: &str) -> u64 {
-        self.census.evidence.corrections(from, to)
+        // Only at a distinctive local part, as for shared local parts: one
+        // sender writing `info@` at two related companies is no correction.
+        let distinctive = self.distinctive(from);
+        self.census
+            .evidence
+            .corrections(from, to, |l| distinctive.binary_search(&l).is_ok())
     }
 
     fn co_recipients(&self, a: &str, b: &str) -> u64 {
