@@ -4,7 +4,9 @@
 //! other with the same local part (self-correction: `john.smith@army.ml`,
 //! then `john.smith@army.mil` a minute later). Requiring the same local part
 //! keeps busy senders who write to two unrelated look-alike companies
-//! from counting as correcting themselves.
+//! from counting as correcting themselves; corrections are kept by local
+//! part, and only distinctive ones count (`observe`), so a newsletter to
+//! `info@` at two related companies is none.
 //!
 //! Only related pairs are kept, so memory grows with the number of
 //! lookalike pairs, not with the traffic. Self-correction looks back over
