@@ -180,8 +180,9 @@ pub struct Cutter {
     results: Receiver<(usize, std::thread::Result<Parsed>)>,
     segment_bytes: usize,
     current: Option<(Segment, Box<dyn LineParser>)>,
-    /// Buffers of replayed segments, to fill again.
-    spare: Vec<(Segment, Recorded)>,
+    /// Buffers of replayed segments and of their events, to fill again.
+    spare_segments: Vec<Segment>,
+    spare_events: Vec<Recorded>,
     /// Segments handed over, and the next one to replay.
     sent: usize,
     next: usize,
@@ -228,7 +229,8 @@ impl Cutter {
             results,
             segment_bytes,
             current: None,
-            spare: Vec::new(),
+            spare_segments: Vec::new(),
+            spare_events: Vec::new(),
             sent: 0,
             next: 0,
             waiting: BTreeMap::new(),
@@ -254,14 +256,14 @@ impl Cutter {
             let Some(fork) = parser.fork() else {
                 return false;
             };
-            let segment = match self.spare.last_mut() {
-                Some((segment, _)) => std::mem::take(segment),
-                None => Segment {
-                    // Room for a full segment and its longest last line.
-                    bytes: Vec::with_capacity(self.segment_bytes + crate::input::lines::MAX_LINE),
-                    ..Segment::default()
-                },
-            };
+            let segment = self.spare_segments.pop().unwrap_or_else(|| Segment {
+                // Room for a full segment and its longest last line (a
+                // testing size above the default grows as needed).
+                bytes: Vec::with_capacity(
+                    self.segment_bytes.min(SEGMENT_BYTES) + crate::input::lines::MAX_LINE,
+                ),
+                ..Segment::default()
+            });
             self.current = Some((segment, fork));
         }
         parser.scout(line);
@@ -279,10 +281,7 @@ impl Cutter {
         let Some((segment, parser)) = self.current.take() else {
             return;
         };
-        let events = match self.spare.pop() {
-            Some((_, events)) => events,
-            None => Recorded::default(),
-        };
+        let events = self.spare_events.pop().unwrap_or_default();
         let job = Job {
             seq: self.sent,
             segment,
@@ -330,7 +329,8 @@ impl Cutter {
             self.next += 1;
             p.segment.clear();
             p.events.clear();
-            self.spare.push((p.segment, p.events));
+            self.spare_segments.push(p.segment);
+            self.spare_events.push(p.events);
         }
     }
 
