@@ -284,8 +284,8 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
     for p in out.write_table(&tables::lookalikes(&findings, &rows), &both)? {
         written.push(file_name(&p));
     }
-    for t in leak_tables::all(&leak) {
-        for p in out.write_table(&t, &both)? {
+    for (name, parts) in leak_tables::all(&leak) {
+        for p in out.write_table_parts(name, &*parts, &both)? {
             written.push(file_name(&p));
         }
     }

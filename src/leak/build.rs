@@ -10,6 +10,7 @@ use super::ledger::Record;
 use super::markings::{marked, marking_rows, subject, Markings, NO_SUBJECT};
 use super::measure::{by_leaks, measure_by, Acc};
 use super::model::*;
+use super::record_list::RecordList;
 use super::redact::RedactKey;
 use super::{ACTIVE_DAYS, STICKY_MIN_DAYS, STICKY_MIN_SPAN_DAYS};
 use crate::aggregate::Census;
@@ -20,8 +21,8 @@ use crate::time::{format_utc_month, Micros, DAY};
 /// What the leak report is built from.
 pub struct LeakInputs<'a> {
     pub findings: &'a [Finding],
-    /// (lookalike domain, record) for every delivery to a lookalike.
-    pub records: Vec<(String, Record)>,
+    /// Every delivery to a lookalike, with its domain.
+    pub records: RecordList,
     pub census: &'a Census,
     /// Input paths, by file index.
     pub paths: &'a [String],
@@ -107,35 +108,54 @@ pub fn build(inp: LeakInputs<'_>) -> LeakReport {
         .filter(|f| !org_set.contains(f.domain.as_str()))
         .map(|f| (f.domain.as_str(), f))
         .collect();
-    let mut events: Vec<Event> = inp
-        .records
-        .iter()
-        .filter_map(|(d, r)| {
-            let mut e = event(by_domain.get(d.as_str())?, d, r, inp.paths);
-            (e.subject, e.marking) = subject(&r.subject, inp.markings);
-            Some(e)
-        })
+    let mut texts = Interner::default();
+    let by_domain: HashMap<&str, Meant<'_>> = by_domain
+        .into_iter()
+        .map(|(d, f)| (d, Meant::new(f, &mut texts)))
         .collect();
-    let subjects_logged = events.iter().any(|e| e.marking != NO_SUBJECT);
+    let files: Vec<Text> = inp.paths.iter().map(|p| texts.get(p)).collect();
+    // Exactly as many as there are records (at most): a vector grown by
+    // doubling would hold up to twice the room, and both while it grows.
+    let mut events: Vec<Event> = Vec::with_capacity(inp.records.len());
+    events.extend(inp.records.iter().filter_map(|(d, r)| {
+        let mut e = event(by_domain.get(d)?, &r, &files, &mut texts);
+        let (subject, marking) = subject(&r.subject, inp.markings);
+        (e.subject, e.marking) = (texts.owned(subject), texts.owned(marking));
+        Some(e)
+    }));
+    drop(inp.records);
+    let subjects_logged = events.iter().any(|e| &*e.marking != NO_SUBJECT);
     events.sort_by(|a, b| {
         (a.time, &a.file, a.line, &a.recipient).cmp(&(b.time, &b.file, b.line, &b.recipient))
     });
     if let Some(key) = inp.redact {
+        // Each distinct address is redacted once, and stays shared.
+        let mut redacted: HashMap<Text, Text> = HashMap::new();
+        let mut redact = |a: &Text| {
+            redacted
+                .entry(a.clone())
+                .or_insert_with(|| texts.owned(key.address(a)))
+                .clone()
+        };
         for e in &mut events {
-            if e.sender != UNKNOWN_SENDER {
-                e.sender = key.address(&e.sender);
+            if &*e.sender != UNKNOWN_SENDER {
+                e.sender = redact(&e.sender);
             }
-            e.recipient = key.address(&e.recipient);
-            e.meant = key.address(&e.meant);
+            e.recipient = redact(&e.recipient);
+            e.meant = redact(&e.meant);
+        }
+        for e in &mut events {
             // Subjects are personal data: only their marking stays.
-            e.subject = marked(&e.marking);
+            e.subject = texts.owned(marked(&e.marking));
         }
     }
     if inp.no_subjects {
+        let none = texts.get("");
         for e in &mut events {
-            e.subject.clear();
+            e.subject = none.clone();
         }
     }
+    drop(texts);
     let recipients = recipients(&events);
     let sticky: HashSet<&str> = recipients
         .iter()
@@ -143,7 +163,7 @@ pub fn build(inp: LeakInputs<'_>) -> LeakReport {
         .map(|r| r.recipient.as_str())
         .collect();
     for e in &mut events {
-        e.sticky = sticky.contains(e.recipient.as_str());
+        e.sticky = sticky.contains(&*e.recipient);
     }
     let clusters = clusters(&events, inp.census);
     let patterns = patterns(&events);
@@ -195,34 +215,85 @@ pub fn build(inp: LeakInputs<'_>) -> LeakReport {
     }
 }
 
-fn event(f: &Finding, domain: &str, r: &Record, paths: &[String]) -> Event {
+/// Keeps each distinct string of the events once: the events of a long
+/// leak repeat the same few senders, recipients, hosts and replies, and a
+/// message's fields are shared by all its recipients.
+#[derive(Default)]
+struct Interner(HashSet<Text>);
+
+impl Interner {
+    fn get(&mut self, s: &str) -> Text {
+        if let Some(t) = self.0.get(s) {
+            return t.clone();
+        }
+        let t = Text::from(s);
+        self.0.insert(t.clone());
+        t
+    }
+
+    fn owned(&mut self, s: String) -> Text {
+        if let Some(t) = self.0.get(s.as_str()) {
+            return t.clone();
+        }
+        let t = Text::from(s);
+        self.0.insert(t.clone());
+        t
+    }
+}
+
+/// What every event of one lookalike domain shares.
+struct Meant<'a> {
+    finding: &'a Finding,
+    lookalike: Text,
+    intended: Text,
+    kind: Text,
+    pattern: Text,
+}
+
+impl<'a> Meant<'a> {
+    fn new(f: &'a Finding, texts: &mut Interner) -> Meant<'a> {
+        Meant {
+            finding: f,
+            lookalike: texts.get(&f.domain),
+            intended: texts.get(&f.intended),
+            kind: texts.owned(f.class.detail()),
+            pattern: texts.owned(pattern(f)),
+        }
+    }
+}
+
+fn event(m: &Meant<'_>, r: &Record, files: &[Text], texts: &mut Interner) -> Event {
     let (outcome, status) = outcome(r.status);
     let local = text(&r.local);
+    let mut t = |b: &[u8]| texts.owned(text(b));
     Event {
         time: r.time,
-        file: paths.get(r.at.file as usize).cloned().unwrap_or_default(),
+        file: files
+            .get(r.at.file as usize)
+            .cloned()
+            .unwrap_or_else(|| t(b"")),
         line: r.at.line,
-        host: text(&r.host),
-        queue_id: text(&r.queue_id),
-        message_id: text(&r.message_id),
+        host: t(&r.host),
+        queue_id: t(&r.queue_id),
+        message_id: t(&r.message_id),
         sender: if r.sender_known {
-            text(&r.sender)
+            t(&r.sender)
         } else {
-            UNKNOWN_SENDER.to_string()
+            t(UNKNOWN_SENDER.as_bytes())
         },
-        recipient: format!("{local}@{domain}"),
-        meant: format!("{local}@{}", f.intended),
-        lookalike: domain.to_string(),
-        intended: f.intended.clone(),
-        kind: f.class.detail(),
-        pattern: pattern(f),
+        recipient: texts.owned(format!("{local}@{}", m.lookalike)),
+        meant: texts.owned(format!("{local}@{}", m.finding.intended)),
+        lookalike: m.lookalike.clone(),
+        intended: m.intended.clone(),
+        kind: m.kind.clone(),
+        pattern: m.pattern.clone(),
         status,
         outcome,
-        dsn: text(&r.dsn),
-        relay: text(&r.relay),
-        reply: text(&r.reply),
-        subject: String::new(),
-        marking: String::new(),
+        dsn: texts.owned(text(&r.dsn)),
+        relay: texts.owned(text(&r.relay)),
+        reply: texts.owned(text(&r.reply)),
+        subject: Text::from(""),
+        marking: Text::from(""),
         size: r.size,
         sticky: false,
         message_key: r.message_key,
@@ -243,12 +314,12 @@ fn clusters(events: &[Event], census: &Census) -> Vec<ClusterRow> {
             let intended_messages = census.domain(&intended).map_or(0, |s| s.messages);
             let astray = measures.messages_attempted;
             ClusterRow {
-                lookalikes: lookalikes[intended.as_str()]
+                lookalikes: lookalikes[&*intended]
                     .iter()
                     .map(|s| s.to_string())
                     .collect(),
                 astray_share: astray as f64 / (astray + intended_messages).max(1) as f64,
-                intended,
+                intended: intended.to_string(),
                 intended_messages,
                 measures,
             }
@@ -272,12 +343,12 @@ fn patterns(events: &[Event]) -> Vec<PatternRow> {
     let mut rows: Vec<PatternRow> = measure_by(events, |e| vec![e.pattern.clone()])
         .into_iter()
         .map(|(pattern, measures)| {
-            let m = &members[pattern.as_str()];
+            let m = &members[&*pattern];
             PatternRow {
                 kind: list(&m.2).join(" "),
                 intended: list(&m.0),
                 lookalikes: list(&m.1),
-                pattern,
+                pattern: pattern.to_string(),
                 measures,
             }
         })
@@ -293,7 +364,7 @@ fn timeline(events: &[Event]) -> Vec<TimelineRow> {
     .into_iter()
     .map(|((month, intended), m)| TimelineRow {
         month,
-        intended,
+        intended: intended.to_string(),
         attempted: m.messages_attempted,
         leaked: m.messages_leaked,
         bytes_leaked: m.bytes_leaked,
@@ -317,17 +388,17 @@ fn senders(events: &[Event], org: &HashSet<&str>, sticky: &HashSet<&str>) -> Vec
         lookalikes: HashSet<&'a str>,
         sticky: HashSet<&'a str>,
     }
-    let mut groups: BTreeMap<(SenderScope, String), S<'_>> = BTreeMap::new();
+    let mut groups: BTreeMap<(SenderScope, Text), S<'_>> = BTreeMap::new();
     for e in events {
         for key in [
             (SenderScope::Address, e.sender.clone()),
-            (SenderScope::Domain, sender_domain(&e.sender)),
+            (SenderScope::Domain, sender_domain(&e.sender).into()),
         ] {
             let s = groups.entry(key).or_default();
             s.acc.add(e);
             s.leaked += u64::from(e.outcome == Outcome::Leaked);
             s.lookalikes.insert(&e.lookalike);
-            if sticky.contains(e.recipient.as_str()) {
+            if sticky.contains(&*e.recipient) {
                 s.sticky.insert(&e.recipient);
             }
         }
@@ -339,10 +410,10 @@ fn senders(events: &[Event], org: &HashSet<&str>, sticky: &HashSet<&str>) -> Vec
             SenderRow {
                 in_org: match scope {
                     SenderScope::Address => org.contains(sender_domain(&sender).as_str()),
-                    SenderScope::Domain => org.contains(sender.as_str()),
+                    SenderScope::Domain => org.contains(&*sender),
                 },
                 scope,
-                sender,
+                sender: sender.to_string(),
                 deliveries: m.deliveries,
                 leaked: s.leaked,
                 messages_leaked: m.messages_leaked,
@@ -397,9 +468,9 @@ fn recipients(events: &[Event]) -> Vec<RecipientRow> {
             };
             Some(RecipientRow {
                 recipient: recipient.to_string(),
-                meant: e.meant.clone(),
-                lookalike: e.lookalike.clone(),
-                intended: e.intended.clone(),
+                meant: e.meant.to_string(),
+                lookalike: e.lookalike.to_string(),
+                intended: e.intended.to_string(),
                 deliveries: r.deliveries,
                 leaked: r.leaked,
                 senders: r.senders.len() as u64,
@@ -434,4 +505,20 @@ fn kinds(events: &[Event]) -> Vec<(String, u64, u64)> {
         .collect();
     v.sort_by(|a, b| (b.1, &a.0).cmp(&(a.1, &b.0)));
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_interner_keeps_each_string_once() {
+        let mut texts = Interner::default();
+        let a = texts.get("john@army.ml");
+        let b = texts.owned(String::from("john@army.ml"));
+        let c = texts.get("jane@army.ml");
+        assert!(std::sync::Arc::ptr_eq(&a.0, &b.0));
+        assert!(!std::sync::Arc::ptr_eq(&a.0, &c.0));
+        assert_eq!(texts.0.len(), 2);
+    }
 }

@@ -433,6 +433,18 @@ pub struct Records<'a> {
     buf: &'a [u8],
 }
 
+impl<'a> Records<'a> {
+    /// The records encoded in `buf` (as a ledger or a spill holds them).
+    pub fn of(buf: &'a [u8]) -> Records<'a> {
+        Records { buf }
+    }
+
+    /// The bytes of the records not yet read.
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.buf
+    }
+}
+
 impl Iterator for Records<'_> {
     type Item = Record;
 

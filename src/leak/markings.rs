@@ -22,7 +22,7 @@ use std::path::Path;
 use regex::Regex;
 
 use super::measure::measure_by;
-use super::model::{Event, MarkingRow};
+use super::model::{Event, MarkingRow, Text};
 use crate::report::text::escape_for_display;
 
 /// A message whose subject the logs do not carry.
@@ -187,11 +187,11 @@ pub fn marking_rows(events: &[Event], markings: &Markings) -> Vec<MarkingRow> {
         .enumerate()
         .map(|(i, n)| (n, i))
         .collect();
-    type Group = fn(&Event) -> String;
+    type Group = fn(&Event) -> Option<Text>;
     let scopes: [(&'static str, Group); 3] = [
-        ("total", |_| String::new()),
-        ("cluster", |e| e.intended.clone()),
-        ("pattern", |e| e.pattern.clone()),
+        ("total", |_| None),
+        ("cluster", |e| Some(e.intended.clone())),
+        ("pattern", |e| Some(e.pattern.clone())),
     ];
     let mut rows = Vec::new();
     for (scope, group) in scopes {
@@ -199,8 +199,8 @@ pub fn marking_rows(events: &[Event], markings: &Markings) -> Vec<MarkingRow> {
             .into_iter()
             .map(|((group, marking), measures)| MarkingRow {
                 scope,
-                group,
-                marking,
+                group: group.as_deref().unwrap_or_default().to_string(),
+                marking: marking.to_string(),
                 measures,
             })
             .collect();

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::model::{Event, Measures, Outcome};
+use super::model::{Event, Measures, Outcome, Text};
 use crate::time::{earliest, latest};
 
 /// Measures of a group of events, being built.
@@ -12,9 +12,9 @@ pub struct Acc {
     messages: HashSet<u64>,
     /// Leaked messages and their sizes (each counted once).
     leaked: HashMap<u64, Option<u64>>,
-    senders: HashSet<String>,
-    senders_leaked: HashSet<String>,
-    recipients: HashSet<String>,
+    senders: HashSet<Text>,
+    senders_leaked: HashSet<Text>,
+    recipients: HashSet<Text>,
     m: Measures,
 }
 

@@ -11,6 +11,7 @@ pub mod markings;
 pub mod measure;
 pub mod model;
 pub mod receivers;
+pub mod record_list;
 pub mod redact;
 
 pub use build::{build, LeakInputs};

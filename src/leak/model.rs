@@ -36,38 +36,82 @@ impl Outcome {
     }
 }
 
+/// Shared text of the events: a run with many events repeats the same
+/// senders, recipients, domains, hosts and message fields over and over,
+/// and each distinct string is kept once (see `leak::build`). One pointer
+/// wide (an `Arc<str>` is two), since an event holds sixteen of them.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Text(pub(super) std::sync::Arc<String>);
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text(std::sync::Arc::new(s))
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text(std::sync::Arc::new(s.to_string()))
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// One misdirected delivery: one recipient at a lookalike domain.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     pub time: Micros,
     /// Input file (path as in the manifest) and line of the status line.
-    pub file: String,
+    pub file: Text,
     pub line: u64,
-    pub host: String,
-    pub queue_id: String,
-    pub message_id: String,
-    pub sender: String,
-    pub recipient: String,
+    pub host: Text,
+    pub queue_id: Text,
+    pub message_id: Text,
+    pub sender: Text,
+    pub recipient: Text,
     /// The recipient's local part at the intended domain.
-    pub meant: String,
-    pub lookalike: String,
-    pub intended: String,
-    pub kind: String,
-    pub pattern: String,
+    pub meant: Text,
+    pub lookalike: Text,
+    pub intended: Text,
+    pub kind: Text,
+    pub pattern: Text,
     /// Delivery status as logged (`sent`, `bounced`, `deferred`, `expired`).
     pub status: &'static str,
     pub outcome: Outcome,
-    pub dsn: String,
-    pub relay: String,
+    pub dsn: Text,
+    pub relay: Text,
     /// The receiving server's reply, as logged.
-    pub reply: String,
+    pub reply: Text,
     /// The message's subject (encoded words decoded; empty when the logs
     /// carry none, with `--no-subjects`, or, with `--redact`, its marking
     /// in brackets).
-    pub subject: String,
+    pub subject: Text,
     /// The subject's protective marking (`leak::markings`), or
     /// `(unmarked)`, or `(no subject logged)`.
-    pub marking: String,
+    pub marking: Text,
     pub size: Option<u64>,
     /// The recipient address is sticky (see [`RecipientRow::sticky`]).
     pub sticky: bool,
@@ -252,4 +296,33 @@ pub struct LeakReport {
     pub leaked_without_receiver: u64,
     /// Local parts were replaced by keyed hashes.
     pub redacted: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_stay_small() {
+        // A run can hold millions of events: each byte here is megabytes.
+        assert_eq!(std::mem::size_of::<Text>(), 8);
+        assert!(
+            std::mem::size_of::<Event>() <= 216,
+            "{}",
+            std::mem::size_of::<Event>()
+        );
+    }
+
+    #[test]
+    fn text_reads_compares_and_hashes_like_its_string() {
+        use std::collections::HashSet;
+        let a = Text::from("army.ml");
+        let b = Text::from(String::from("army.ml"));
+        assert_eq!(a, b);
+        assert_eq!(&*a, "army.ml");
+        assert!(Text::from("a") < Text::from("b"));
+        assert_eq!(format!("{a} {a:?}"), "army.ml \"army.ml\"");
+        let set: HashSet<Text> = [a].into_iter().collect();
+        assert!(set.contains("army.ml"));
+    }
 }

@@ -2,7 +2,7 @@
 //! senders and recipients, built from a finished [`LeakReport`].
 
 use super::Table;
-use crate::leak::{LeakReport, Measures};
+use crate::leak::{Event, LeakReport, Measures};
 
 /// Appends the columns every grouping has.
 fn push_measures<T>(t: &mut Table, rows: &[T], m: impl Fn(&T) -> &Measures) {
@@ -53,34 +53,48 @@ pub fn patterns(r: &LeakReport) -> Table {
     t
 }
 
+/// Rows per block of the events table: a block of events is about a
+/// kilobyte a row as text, so blocks are smaller than other tables' ones
+/// (each block is one Parquet row group).
+pub const EVENT_PART_ROWS: usize = 1 << 16;
+
+/// `events` in blocks of [`EVENT_PART_ROWS`] rows (one block if there are
+/// none), so that the text of every event is never held twice.
+pub fn event_parts(rows: &[Event], subjects_omitted: bool) -> impl Iterator<Item = Table> + '_ {
+    let empty: &[Event] = &[];
+    let none = rows.is_empty().then_some(empty);
+    rows.chunks(EVENT_PART_ROWS)
+        .chain(none)
+        .map(move |rows| events(rows, subjects_omitted))
+}
+
 /// `events`: every misdirected delivery.
-pub fn events(r: &LeakReport) -> Table {
-    let rows = &r.events;
+pub fn events(rows: &[Event], subjects_omitted: bool) -> Table {
     let mut t = Table::new("events");
     t.times("time", rows, |e| Some(e.time));
-    t.strs("file", rows, |e| e.file.clone());
+    t.strs("file", rows, |e| e.file.to_string());
     t.nums("line", rows, |e| e.line);
-    t.strs("host", rows, |e| e.host.clone());
-    t.strs("queue_id", rows, |e| e.queue_id.clone());
-    t.strs("message_id", rows, |e| e.message_id.clone());
-    t.strs("sender", rows, |e| e.sender.clone());
-    t.strs("recipient", rows, |e| e.recipient.clone());
-    t.strs("meant", rows, |e| e.meant.clone());
-    t.strs("lookalike", rows, |e| e.lookalike.clone());
-    t.strs("intended", rows, |e| e.intended.clone());
-    t.strs("kind", rows, |e| e.kind.clone());
-    t.strs("pattern", rows, |e| e.pattern.clone());
+    t.strs("host", rows, |e| e.host.to_string());
+    t.strs("queue_id", rows, |e| e.queue_id.to_string());
+    t.strs("message_id", rows, |e| e.message_id.to_string());
+    t.strs("sender", rows, |e| e.sender.to_string());
+    t.strs("recipient", rows, |e| e.recipient.to_string());
+    t.strs("meant", rows, |e| e.meant.to_string());
+    t.strs("lookalike", rows, |e| e.lookalike.to_string());
+    t.strs("intended", rows, |e| e.intended.to_string());
+    t.strs("kind", rows, |e| e.kind.to_string());
+    t.strs("pattern", rows, |e| e.pattern.to_string());
     t.strs("status", rows, |e| e.status.to_string());
     t.strs("outcome", rows, |e| e.outcome.as_str().to_string());
-    t.strs("dsn", rows, |e| e.dsn.clone());
-    t.strs("relay", rows, |e| e.relay.clone());
+    t.strs("dsn", rows, |e| e.dsn.to_string());
+    t.strs("relay", rows, |e| e.relay.to_string());
     t.opt_nums("size", rows, |e| e.size);
     t.flags("sticky", rows, |e| e.sticky);
-    t.strs("reply", rows, |e| e.reply.clone());
-    if !r.subjects_omitted {
-        t.strs("subject", rows, |e| e.subject.clone());
+    t.strs("reply", rows, |e| e.reply.to_string());
+    if !subjects_omitted {
+        t.strs("subject", rows, |e| e.subject.to_string());
     }
-    t.strs("marking", rows, |e| e.marking.clone());
+    t.strs("marking", rows, |e| e.marking.to_string());
     t
 }
 
@@ -182,16 +196,80 @@ pub fn receivers(r: &LeakReport) -> Table {
     t
 }
 
-/// Every leak table, in the order they are written.
-pub fn all(r: &LeakReport) -> Vec<Table> {
+/// Every leak table, in the order they are written, each as blocks of
+/// rows made when asked for: only the events come in more than one block.
+pub fn all(r: &LeakReport) -> Vec<(&'static str, Parts<'_>)> {
+    let whole = |make: fn(&LeakReport) -> Table| -> Parts<'_> {
+        Box::new(move || Box::new(std::iter::once(make(r))))
+    };
     vec![
-        clusters(r),
-        patterns(r),
-        events(r),
-        timeline(r),
-        senders(r),
-        recipients(r),
-        receivers(r),
-        markings(r),
+        ("clusters", whole(clusters)),
+        ("patterns", whole(patterns)),
+        (
+            "events",
+            Box::new(move || Box::new(event_parts(&r.events, r.subjects_omitted))),
+        ),
+        ("timeline", whole(timeline)),
+        ("senders", whole(senders)),
+        ("recipients", whole(recipients)),
+        ("receivers", whole(receivers)),
+        ("markings", whole(markings)),
     ]
+}
+
+/// Makes a table's blocks of rows, once per format written.
+pub type Parts<'a> = Box<dyn Fn() -> Box<dyn Iterator<Item = Table> + 'a> + 'a>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::leak::{Outcome, Text};
+
+    fn event(i: usize) -> Event {
+        let t = |s: &str| Text::from(s);
+        Event {
+            time: i as i64,
+            file: t("mail.log"),
+            line: i as u64,
+            host: t("mx1"),
+            queue_id: t("4AB12"),
+            message_id: t("<id@x>"),
+            sender: t("a@corp.example"),
+            recipient: t("j@army.ml"),
+            meant: t("j@army.mil"),
+            lookalike: t("army.ml"),
+            intended: t("army.mil"),
+            kind: t("suffix"),
+            pattern: t("*.mil -> *.ml"),
+            status: "sent",
+            outcome: Outcome::Leaked,
+            dsn: t("2.0.0"),
+            relay: t("mx.army.ml[192.0.2.1]:25"),
+            reply: t("250 ok"),
+            subject: t("hi"),
+            marking: t("(unmarked)"),
+            size: Some(i as u64),
+            sticky: false,
+            message_key: i as u64,
+        }
+    }
+
+    #[test]
+    fn events_come_in_blocks_that_join_into_the_whole_table() {
+        let rows: Vec<Event> = (0..EVENT_PART_ROWS + 2).map(event).collect();
+        let blocks: Vec<Table> = event_parts(&rows, false).collect();
+        assert_eq!(
+            blocks.iter().map(Table::rows).collect::<Vec<_>>(),
+            [EVENT_PART_ROWS, 2]
+        );
+        assert_eq!(blocks[1], events(&rows[EVENT_PART_ROWS..], false));
+        let none: Vec<Table> = event_parts(&[], true).collect();
+        assert_eq!(none.len(), 1);
+        assert_eq!(none[0].rows(), 0);
+        assert_eq!(
+            none[0].columns.len() + 1,
+            events(&rows[..1], false).columns.len(),
+            "no subject column when subjects are omitted"
+        );
+    }
 }

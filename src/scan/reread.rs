@@ -15,15 +15,16 @@ use super::{reread_file, ScanContext, ScanResult};
 use crate::aggregate::Census;
 use crate::config::ScanConfig;
 use crate::input::InputKind;
-use crate::leak::ledger::{DomainSet, LedgerMode, Record};
+use crate::leak::ledger::{DomainSet, LedgerMode};
+use crate::leak::record_list::RecordList;
 use crate::progress::Counter;
 use crate::time::Micros;
 
 /// The records of the lookalike domains.
 #[derive(Debug, Default)]
 pub struct Collected {
-    /// (domain, record), in no particular order.
-    pub records: Vec<(String, Record)>,
+    /// The records, in no particular order.
+    pub records: RecordList,
     /// Files read a second time.
     pub reread: Vec<u32>,
     /// Why some records may be missing.
@@ -49,20 +50,17 @@ pub fn collect(
         if !domains.contains(d) {
             continue;
         }
-        let name = String::from_utf8_lossy(d).into_owned();
         for f in stats.ledger.dropped_in() {
             dropped.insert((d.to_vec(), *f));
         }
-        out.records
-            .extend(stats.ledger.records().map(|r| (name.clone(), r)));
+        out.records.push(d, stats.ledger.take_records());
     }
     let spilled = match census.spill() {
         Some(spill) => spill.for_each(&|d| domains.contains(d), &mut |origin, d, rs| {
             if dropped.contains(&(d.to_vec(), origin)) {
                 return;
             }
-            let name = String::from_utf8_lossy(d).into_owned();
-            out.records.extend(rs.map(|r| (name.clone(), r)));
+            out.records.push(d, rs.as_bytes());
         }),
         None => Ok(()),
     };
@@ -112,9 +110,7 @@ pub fn collect(
                     if !dropped.contains(&(d.to_vec(), i)) {
                         continue;
                     }
-                    let name = String::from_utf8_lossy(d).into_owned();
-                    out.records
-                        .extend(stats.ledger.records().map(|r| (name.clone(), r)));
+                    out.records.push(d, stats.ledger.take_records());
                 }
                 if let Some(e) = c.ledger_error {
                     out.problems.push(format!("{path}: {e}"));

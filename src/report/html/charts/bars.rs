@@ -34,7 +34,7 @@ pub(super) fn lookalike_data(report: &LeakReport) -> Option<Bars> {
         .filter(|e| e.outcome == Outcome::Leaked)
     {
         messages
-            .entry((e.lookalike.as_str(), e.intended.as_str()))
+            .entry((&*e.lookalike, &*e.intended))
             .or_default()
             .insert(e.message_key);
     }
