@@ -226,6 +226,7 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
     };
     let started_at = now_micros();
     let mut result = crate::scan::run(cfg, started_at).context("scan failed")?;
+    crate::alloc::release();
     if crate::interrupt::requested() {
         return Ok(Exit::Interrupted);
     }
@@ -248,10 +249,13 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
         seconds: detect_started.elapsed().as_secs_f64(),
     };
     let findings = detection.findings;
+    crate::alloc::release();
     let (leak, leak_run) = quantify(cfg, started_at, &mut result, &findings);
     // Made once detection's view of the census is gone: with millions of
     // domains, the rows and that view together set the peak.
+    crate::alloc::release();
     let rows = result.census.take_rows();
+    crate::alloc::release();
     if crate::interrupt::requested() {
         return Ok(Exit::Interrupted);
     }
