@@ -332,18 +332,28 @@ impl Census {
 
     pub fn merge(&mut self, other: Census) {
         self.totals.merge(&other.totals);
-        self.evidence.merge(other.evidence);
         self.held += other.held;
         if self.ledger_error.is_none() {
             self.ledger_error = other.ledger_error;
         }
         if other.domains.len() > self.domains.len() && self.domains.is_empty() {
+            // The evidence's ids are indexes of the domains: theirs stay.
             self.domains = other.domains;
+            self.evidence.merge(other.evidence, None);
             return;
         }
-        for (k, v) in other.domains {
-            self.domains.insert_or_merge(k, v, DomainStats::merge);
-        }
+        // DomainMap's indexes fit in 4 bytes.
+        let map: Vec<u32> = other
+            .domains
+            .into_iter()
+            .map(|(k, v)| self.domains.insert_or_merge(k, v, DomainStats::merge) as u32)
+            .collect();
+        self.evidence.merge(other.evidence, Some(&map));
+    }
+
+    /// The index of domain `d`, which the evidence's ids are.
+    pub fn domain_id(&self, d: &str) -> Option<u32> {
+        self.domains.find(d.as_bytes()).map(|i| i as u32)
     }
 
     /// The census as report rows, sorted by messages (descending), then
@@ -394,11 +404,6 @@ impl Census {
         });
         rows
     }
-}
-
-fn stats_for<'m>(domains: &'m mut DomainMap<DomainStats>, domain: &[u8]) -> &'m mut DomainStats {
-    // One lookup; the key is allocated once per domain, on insertion.
-    domains.get_or_insert_with(domain, DomainStats::default)
 }
 
 /// One row of `domains.csv`. The registrable and Unicode forms of the
@@ -495,9 +500,13 @@ impl MessageSink for Census {
             normalize_domain(addr.domain, &mut self.scratch);
             let local = unquote_local(addr.local);
             let local_key = set_key(&local);
-            self.evidence.recipient(&self.scratch, local_key);
             first_time = first_time.min(r.first_time);
-            let stats = stats_for(&mut self.domains, &self.scratch);
+            // One look-up: the key is allocated once per domain, on insertion.
+            let id = self
+                .domains
+                .find_or_insert_with(&self.scratch, DomainStats::default);
+            self.evidence.recipient(id as u32, local_key);
+            let stats = self.domains.value_mut(id);
             if r.class == RelayClass::Local {
                 stats.deliveries_local += 1;
             } else {
@@ -576,7 +585,7 @@ impl MessageSink for Census {
         if counted > 0 {
             // The null sender has no history to correct.
             let known = sender_set_key.filter(|_| sender.is_some_and(|s| !s.is_empty()));
-            self.evidence.end(known, first_time);
+            self.evidence.end(known, first_time, &self.domains);
         }
         self.sender_scratch = sender_key;
         self.maybe_spill();

@@ -105,9 +105,18 @@ impl<V> DomainMap<V> {
     }
 
     /// Adds `value` under `key`, or folds it into the value there.
-    pub fn insert_or_merge(&mut self, key: Box<[u8]>, value: V, merge: impl FnOnce(&mut V, V)) {
+    /// Inserts `key`, or merges `value` into its value; returns its index.
+    pub fn insert_or_merge(
+        &mut self,
+        key: Box<[u8]>,
+        value: V,
+        merge: impl FnOnce(&mut V, V),
+    ) -> usize {
         match self.find(&key) {
-            Some(i) => merge(&mut self.values[i], value),
+            Some(i) => {
+                merge(&mut self.values[i], value);
+                i
+            }
             None => {
                 let i = self.keys.len();
                 let h = self.hasher.hash_one(&*key);
@@ -117,8 +126,14 @@ impl<V> DomainMap<V> {
                     .insert_unique(h, index(i), |&j| hasher.hash_one(&*keys[j as usize]));
                 self.keys.push(key);
                 self.values.push(value);
+                i
             }
         }
+    }
+
+    /// The value at index `i` (as [`find`](Self::find) gives it).
+    pub fn value_mut(&mut self, i: usize) -> &mut V {
+        &mut self.values[i]
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], &V)> {

@@ -8,6 +8,10 @@
 //! part, and only distinctive ones count (`observe`), so a newsletter to
 //! `info@` at two related companies is none.
 //!
+//! Domains are the census's: an id here is the domain's index in the
+//! census that holds this evidence, so no name is kept twice and none is
+//! hashed twice per recipient.
+//!
 //! Only related pairs are kept, so memory grows with the number of
 //! lookalike pairs, not with the traffic. Self-correction looks back over
 //! each sender's last few messages of the same input (and of messages
@@ -44,18 +48,14 @@ fn add_correction(v: &mut Vec<(SetKey, u64)>, local: SetKey, n: u64) {
     }
 }
 
-/// Whether two interned domains are related. Computed every time: a cache
-/// of every pair ever asked about grew with the distinct pairs of domains
-/// seen together (not only related ones), and looking a pair up in it cost
-/// more than the test (a tenth of a Microsoft 365 scan).
-fn related_ids(names: &Names, a: u32, b: u32) -> bool {
+/// Whether two domains (ids in `names`) are related. Computed every time:
+/// a cache of every pair ever asked about grew with the distinct pairs of
+/// domains seen together (not only related ones), and looking a pair up in
+/// it cost more than the test (a tenth of a Microsoft 365 scan); a small
+/// fixed cache saved nothing measurable (twelfth session).
+fn related_ids<V>(names: &DomainMap<V>, a: u32, b: u32) -> bool {
     related(names.key(a as usize), names.key(b as usize))
 }
-
-/// Interned domain names: the id of a name is its index. One copy of each
-/// name and a 4-byte table entry (a map from names to ids beside a list of
-/// names kept every name twice: about 70 MB for a million domains).
-type Names = DomainMap<()>;
 
 /// One remembered recipient of a sender: when, domain id, local part (as
 /// the census keeps it in the domain's set of recipients).
@@ -64,7 +64,6 @@ type Recent = (Micros, u32, SetKey);
 /// Related-domain pair counts of some messages; mergeable.
 #[derive(Debug, Default)]
 pub struct Evidence {
-    names: Names,
     /// (lower id, higher id) -> messages with both.
     co: Map<(u32, u32), u64>,
     /// (earlier, later) -> for each local part, times one sender wrote to it
@@ -83,24 +82,15 @@ impl Evidence {
         Evidence::default()
     }
 
-    fn intern(&mut self, d: &[u8]) -> u32 {
-        // DomainMap's indexes fit in 4 bytes.
-        self.names.find_or_insert_with(d, || ()) as u32
-    }
-
-    fn is_related(&self, a: u32, b: u32) -> bool {
-        related_ids(&self.names, a, b)
-    }
-
     /// Starts a message: its recipient domains follow through [`domain`](Self::domain).
     pub fn begin(&mut self) {
         self.domains.clear();
     }
 
-    /// A recipient of the current message: its domain and local part.
-    pub fn recipient(&mut self, domain: &[u8], local: SetKey) {
+    /// A recipient of the current message: its domain (the census's index
+    /// of it) and local part.
+    pub fn recipient(&mut self, id: u32, local: SetKey) {
         if self.domains.len() < MAX_DOMAINS_PER_MESSAGE {
-            let id = self.intern(domain);
             let entry = (id, local);
             if !self.domains.contains(&entry) {
                 self.domains.push(entry);
@@ -109,14 +99,14 @@ impl Evidence {
     }
 
     /// Ends a message sent by `sender` (its census set key; `None` for an
-    /// unknown or null sender) at `time`.
-    pub fn end(&mut self, sender: Option<SetKey>, time: Micros) {
+    /// unknown or null sender) at `time`; `names` are the census's domains.
+    pub fn end<V>(&mut self, sender: Option<SetKey>, time: Micros, names: &DomainMap<V>) {
         let domains = std::mem::take(&mut self.domains);
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         for (i, &(a, _)) in domains.iter().enumerate() {
             for &(b, _) in &domains[i + 1..] {
                 let key = (a.min(b), a.max(b));
-                if a != b && !pairs.contains(&key) && self.is_related(a, b) {
+                if a != b && !pairs.contains(&key) && related_ids(names, a, b) {
                     pairs.push(key);
                 }
             }
@@ -125,12 +115,18 @@ impl Evidence {
             *self.co.entry(key).or_default() += 1;
         }
         if let Some(sender) = sender {
-            self.remember(sender, time, &domains);
+            self.remember(sender, time, &domains, names);
         }
         self.domains = domains;
     }
 
-    fn remember(&mut self, sender: SetKey, time: Micros, domains: &[(u32, SetKey)]) {
+    fn remember<V>(
+        &mut self,
+        sender: SetKey,
+        time: Micros,
+        domains: &[(u32, SetKey)],
+        names: &DomainMap<V>,
+    ) {
         if self.recent.len() >= MAX_SENDERS && !self.recent.contains_key(&sender) {
             self.recent.retain(|_, v| {
                 v.last()
@@ -144,7 +140,6 @@ impl Evidence {
         // own, so they can be used while the sender's history is borrowed.
         let Evidence {
             recent,
-            names,
             corrections,
             ..
         } = self;
@@ -172,48 +167,43 @@ impl Evidence {
         }
     }
 
-    fn id(&self, d: &str) -> Option<u32> {
-        self.names.find(d.as_bytes()).map(|i| i as u32)
+    /// Messages with recipients at both domains `x` and `y` (ids).
+    pub fn co_recipients(&self, x: u32, y: u32) -> u64 {
+        self.co.get(&(x.min(y), x.max(y))).copied().unwrap_or(0)
     }
 
-    /// Messages with recipients at both `a` and `b`.
-    pub fn co_recipients(&self, a: &str, b: &str) -> u64 {
-        match (self.id(a), self.id(b)) {
-            (Some(x), Some(y)) => self.co.get(&(x.min(y), x.max(y))).copied().unwrap_or(0),
-            _ => 0,
-        }
+    /// Times a sender wrote to domain `x` and then, within the window, to
+    /// `y` (ids), at a local part `counts` accepts.
+    pub fn corrections(&self, x: u32, y: u32, counts: impl Fn(SetKey) -> bool) -> u64 {
+        self.corrections.get(&(x, y)).map_or(0, |v| {
+            v.iter().filter(|(l, _)| counts(*l)).map(|(_, n)| n).sum()
+        })
     }
 
-    /// Times a sender wrote to `from` and then, within the window, to `to`,
-    /// at a local part `counts` accepts.
-    pub fn corrections(&self, from: &str, to: &str, counts: impl Fn(SetKey) -> bool) -> u64 {
-        match (self.id(from), self.id(to)) {
-            (Some(x), Some(y)) => self.corrections.get(&(x, y)).map_or(0, |v| {
-                v.iter().filter(|(l, _)| counts(*l)).map(|(_, n)| n).sum()
-            }),
-            _ => 0,
-        }
-    }
-
-    /// Adds another partial result (sender histories are not carried over:
-    /// they belong to one input).
-    pub fn merge(&mut self, other: Evidence) {
+    /// Adds another partial result, whose domain `i` is this one's
+    /// `map[i]`, or `i` itself with no map (sender histories are not carried
+    /// over: they belong to one input).
+    pub fn merge(&mut self, other: Evidence, map: Option<&[u32]>) {
         let Evidence {
-            names,
-            co,
-            corrections,
-            ..
+            co, corrections, ..
         } = other;
-        if self.names.is_empty() {
-            // Interning every name in order would give the same ids: take
-            // them rather than hold two copies (a million domains' names
-            // when a run has one large input).
-            self.names = names;
-            self.co = co;
-            self.corrections = corrections;
+        let Some(map) = map else {
+            if self.co.is_empty() && self.corrections.is_empty() {
+                self.co = co;
+                self.corrections = corrections;
+            } else {
+                let same: Vec<u32> = (0..).take(id_bound(&co, &corrections)).collect();
+                self.merge(
+                    Evidence {
+                        co,
+                        corrections,
+                        ..Evidence::default()
+                    },
+                    Some(&same),
+                );
+            }
             return;
-        }
-        let map: Vec<u32> = names.keys().map(|n| self.intern(n)).collect();
+        };
         for ((a, b), n) in co {
             let (x, y) = (map[a as usize], map[b as usize]);
             *self.co.entry((x.min(y), x.max(y))).or_default() += n;
@@ -230,6 +220,15 @@ impl Evidence {
     }
 }
 
+/// One past the highest domain id in these pairs.
+fn id_bound<A, B>(co: &Map<(u32, u32), A>, corrections: &Map<(u32, u32), B>) -> usize {
+    let pairs = co.keys().chain(corrections.keys());
+    pairs
+        .map(|&(a, b)| a.max(b) as usize + 1)
+        .max()
+        .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,21 +239,59 @@ mod tests {
         true
     }
 
-    fn message(e: &mut Evidence, sender: &str, minute: i64, domains: &[&str]) {
-        e.begin();
+    /// Evidence with the domain names it refers to, as a census keeps them.
+    #[derive(Default)]
+    struct Held {
+        e: Evidence,
+        names: DomainMap<()>,
+    }
+
+    impl Held {
+        fn id(&self, d: &str) -> u32 {
+            self.names.find(d.as_bytes()).unwrap() as u32
+        }
+
+        fn co(&self, a: &str, b: &str) -> u64 {
+            self.e.co_recipients(self.id(a), self.id(b))
+        }
+
+        fn corrections(&self, a: &str, b: &str) -> u64 {
+            self.e.corrections(self.id(a), self.id(b), any)
+        }
+
+        /// Merges `other` in as `Census::merge` does.
+        fn merge(&mut self, other: Held) {
+            if self.names.is_empty() {
+                self.names = other.names;
+                self.e.merge(other.e, None);
+                return;
+            }
+            let map: Vec<u32> = other
+                .names
+                .into_iter()
+                .map(|(k, v)| self.names.insert_or_merge(k, v, |_, _| ()) as u32)
+                .collect();
+            self.e.merge(other.e, Some(&map));
+        }
+    }
+
+    fn message(h: &mut Held, sender: &str, minute: i64, domains: &[&str]) {
+        h.e.begin();
         for d in domains {
             let (local, domain) = d.split_once('@').unwrap_or(("john", d));
-            e.recipient(domain.as_bytes(), set_key(local.as_bytes()));
+            let id = h.names.find_or_insert_with(domain.as_bytes(), || ()) as u32;
+            h.e.recipient(id, set_key(local.as_bytes()));
         }
-        e.end(
-            Some(crate::aggregate::census::set_key(sender.as_bytes())),
+        h.e.end(
+            Some(set_key(sender.as_bytes())),
             minute * 60_000_000,
+            &h.names,
         );
     }
 
     #[test]
     fn co_recipients_and_self_corrections() {
-        let mut e = Evidence::new();
+        let mut e = Held::default();
         message(
             &mut e,
             "a@x.org",
@@ -268,21 +305,31 @@ mod tests {
         // Another person at the right domain is no correction.
         message(&mut e, "d@x.org", 70, &["ann@navy.ml"]);
         message(&mut e, "d@x.org", 71, &["bob@navy.mil"]);
-        assert_eq!(e.co_recipients("army.mil", "army.ml"), 1);
-        assert_eq!(e.co_recipients("army.mil", "example.com"), 0);
-        assert_eq!(
-            e.corrections("navy.ml", "navy.mil", any),
-            1,
-            "c waited too long"
-        );
-        assert_eq!(e.corrections("navy.mil", "navy.ml", any), 0);
-        let mut total = Evidence::new();
+        assert_eq!(e.co("army.mil", "army.ml"), 1);
+        assert_eq!(e.co("army.mil", "example.com"), 0);
+        assert_eq!(e.corrections("navy.ml", "navy.mil"), 1, "c waited too long");
+        assert_eq!(e.corrections("navy.mil", "navy.ml"), 0);
+        let mut total = Held::default();
         total.merge(e);
-        let mut other = Evidence::new();
-        message(&mut other, "d@x.org", 0, &["navy.mil", "navy.ml"]);
+        // Another input, whose domains come in another order (other ids).
+        let mut other = Held::default();
+        message(
+            &mut other,
+            "d@x.org",
+            0,
+            &["example.org", "navy.mil", "navy.ml"],
+        );
+        message(&mut other, "e@x.org", 0, &["army.mil", "army.ml"]);
         total.merge(other);
-        assert_eq!(total.co_recipients("navy.ml", "navy.mil"), 1);
-        assert_eq!(total.co_recipients("army.ml", "army.mil"), 1);
-        assert_eq!(total.corrections("navy.ml", "navy.mil", any), 1);
+        assert_eq!(total.co("navy.ml", "navy.mil"), 1);
+        assert_eq!(total.co("army.ml", "army.mil"), 2);
+        assert_eq!(total.corrections("navy.ml", "navy.mil"), 1);
+        // Ids unchanged, into evidence that has some: every pair is added.
+        let mut again = Held::default();
+        message(&mut again, "f@x.org", 0, &["army.mil", "army.ml"]);
+        let mut into = Held::default();
+        message(&mut into, "g@x.org", 0, &["army.mil", "army.ml"]);
+        into.e.merge(again.e, None);
+        assert_eq!(into.co("army.ml", "army.mil"), 2);
     }
 }

@@ -127,12 +127,19 @@ impl Observations for CensusView<'_> {
         // Only at a distinctive local part, as for shared local parts: one
         // sender writing `info@` at two related companies is no correction.
         let distinctive = self.distinctive(from);
-        self.census
-            .evidence
-            .corrections(from, to, |l| distinctive.binary_search(&l).is_ok())
+        match (self.census.domain_id(from), self.census.domain_id(to)) {
+            (Some(x), Some(y)) => self
+                .census
+                .evidence
+                .corrections(x, y, |l| distinctive.binary_search(&l).is_ok()),
+            _ => 0,
+        }
     }
 
     fn co_recipients(&self, a: &str, b: &str) -> u64 {
-        self.census.evidence.co_recipients(a, b)
+        match (self.census.domain_id(a), self.census.domain_id(b)) {
+            (Some(x), Some(y)) => self.census.evidence.co_recipients(x, y),
+            _ => 0,
+        }
     }
 }
