@@ -52,6 +52,7 @@ pub fn tune() {
         // this process.
         unsafe {
             libmimalloc_sys::mi_option_set(MI_OPTION_ALLOW_THP, 0);
+            #[cfg(any(target_os = "linux", target_os = "android"))]
             libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
         }
     }
@@ -97,6 +98,7 @@ mod tests {
                 PURGE_DELAY_MS as std::ffi::c_long
             );
             assert_eq!(get(MI_OPTION_ALLOW_THP), 0);
+            #[cfg(any(target_os = "linux", target_os = "android"))]
             assert_eq!(libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0), 1);
             release();
         }
