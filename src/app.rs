@@ -293,7 +293,8 @@ fn scan(cfg: &ScanConfig) -> anyhow::Result<Exit> {
             written.push(file_name(&p));
         }
     }
-    for p in out.write_table(&tables::manifest(&result.files), &[&CsvWriter])? {
+    let manifest = || tables::manifest_parts(&result.files);
+    for p in out.write_table_parts("manifest", manifest, &[&CsvWriter])? {
         written.push(file_name(&p));
     }
     let summary_json = leak_json::summary(&leak, &leak_run);

@@ -36,6 +36,18 @@ pub fn domains(rows: &[DomainRow]) -> Table {
     t
 }
 
+/// Rows per block of the manifest: a row is some forty cells of text, and
+/// a run of 100,000 small files would hold them all at once.
+pub const MANIFEST_PART_ROWS: usize = 1 << 14;
+
+/// `manifest` in blocks of [`MANIFEST_PART_ROWS`] rows (one block if there
+/// are none).
+pub fn manifest_parts(files: &[FileRecord]) -> impl Iterator<Item = Table> + '_ {
+    let empty: &[FileRecord] = &[];
+    let none = files.is_empty().then_some(empty);
+    files.chunks(MANIFEST_PART_ROWS).chain(none).map(manifest)
+}
+
 /// `manifest`: one row per input, in path order.
 pub fn manifest(files: &[FileRecord]) -> Table {
     let mut t = Table::new("manifest");
@@ -166,6 +178,33 @@ mod tests {
             first_seen: None,
             last_seen: Some(i as i64),
         }
+    }
+
+    #[test]
+    fn the_manifest_comes_in_blocks_and_never_none() {
+        use crate::input::{InputKind, InputSpec};
+        let files: Vec<FileRecord> = (0..2 * MANIFEST_PART_ROWS + 1)
+            .map(|i| {
+                let spec = InputSpec {
+                    path: format!("mail.log.{i}").into(),
+                    kind: InputKind::File,
+                    size: i as u64,
+                    modified: None,
+                    rejection: None,
+                };
+                FileRecord::new(i as u32, &spec)
+            })
+            .collect();
+        let blocks: Vec<Table> = manifest_parts(&files).collect();
+        assert_eq!(
+            blocks.iter().map(Table::rows).collect::<Vec<_>>(),
+            [MANIFEST_PART_ROWS, MANIFEST_PART_ROWS, 1]
+        );
+        assert_eq!(blocks[2], manifest(&files[2 * MANIFEST_PART_ROWS..]));
+        let none: Vec<Table> = manifest_parts(&[]).collect();
+        assert_eq!(none.len(), 1);
+        assert_eq!(none[0].rows(), 0);
+        assert_eq!(none[0].columns.len(), blocks[0].columns.len());
     }
 
     #[test]

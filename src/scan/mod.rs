@@ -156,7 +156,7 @@ pub struct FileRecord {
 }
 
 impl FileRecord {
-    fn new(index: u32, spec: &InputSpec) -> FileRecord {
+    pub(crate) fn new(index: u32, spec: &InputSpec) -> FileRecord {
         FileRecord {
             index,
             path: spec.display(),
