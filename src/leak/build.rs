@@ -109,7 +109,7 @@ pub fn build(inp: LeakInputs<'_>) -> LeakReport {
         .map(|f| (f.domain.as_str(), f))
         .collect();
     let mut texts = Interner::default();
-    let by_domain: HashMap<&str, Meant<'_>> = by_domain
+    let by_domain: HashMap<&str, Meant> = by_domain
         .into_iter()
         .map(|(d, f)| (d, Meant::new(f, &mut texts)))
         .collect();
@@ -242,18 +242,16 @@ impl Interner {
 }
 
 /// What every event of one lookalike domain shares.
-struct Meant<'a> {
-    finding: &'a Finding,
+struct Meant {
     lookalike: Text,
     intended: Text,
     kind: Text,
     pattern: Text,
 }
 
-impl<'a> Meant<'a> {
-    fn new(f: &'a Finding, texts: &mut Interner) -> Meant<'a> {
+impl Meant {
+    fn new(f: &Finding, texts: &mut Interner) -> Meant {
         Meant {
-            finding: f,
             lookalike: texts.get(&f.domain),
             intended: texts.get(&f.intended),
             kind: texts.owned(f.class.detail()),
@@ -262,7 +260,7 @@ impl<'a> Meant<'a> {
     }
 }
 
-fn event(m: &Meant<'_>, r: &Record, files: &[Text], texts: &mut Interner) -> Event {
+fn event(m: &Meant, r: &Record, files: &[Text], texts: &mut Interner) -> Event {
     let (outcome, status) = outcome(r.status);
     let local = text(&r.local);
     let mut t = |b: &[u8]| texts.owned(text(b));
@@ -282,7 +280,7 @@ fn event(m: &Meant<'_>, r: &Record, files: &[Text], texts: &mut Interner) -> Eve
             t(UNKNOWN_SENDER.as_bytes())
         },
         recipient: texts.owned(format!("{local}@{}", m.lookalike)),
-        meant: texts.owned(format!("{local}@{}", m.finding.intended)),
+        meant: texts.owned(format!("{local}@{}", m.intended)),
         lookalike: m.lookalike.clone(),
         intended: m.intended.clone(),
         kind: m.kind.clone(),
